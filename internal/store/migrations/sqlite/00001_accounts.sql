@@ -1,0 +1,156 @@
+-- +goose Up
+CREATE TABLE users (
+    id                INTEGER PRIMARY KEY,
+    email             TEXT NOT NULL,
+    email_lower       TEXT NOT NULL UNIQUE,
+    display_name      TEXT NOT NULL DEFAULT '',
+    password_hash     TEXT NOT NULL,
+    is_admin          BOOLEAN NOT NULL DEFAULT FALSE,
+    email_verified_at TIMESTAMP,
+    disabled_at       TIMESTAMP,
+    totp_secret       TEXT NOT NULL DEFAULT '',
+    totp_enabled_at   TIMESTAMP,
+    totp_last_step    BIGINT NOT NULL DEFAULT 0,
+    created_at        TIMESTAMP NOT NULL,
+    updated_at        TIMESTAMP NOT NULL
+);
+
+CREATE TABLE recovery_codes (
+    id         INTEGER PRIMARY KEY,
+    user_id    BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    code_hash  TEXT NOT NULL,
+    used_at    TIMESTAMP
+);
+CREATE INDEX recovery_codes_user ON recovery_codes(user_id);
+
+CREATE TABLE sessions (
+    id           INTEGER PRIMARY KEY,
+    token_hash   TEXT NOT NULL UNIQUE,
+    user_id      BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    mfa_pending  BOOLEAN NOT NULL DEFAULT FALSE,
+    mfa_failures INTEGER NOT NULL DEFAULT 0,
+    created_at   TIMESTAMP NOT NULL,
+    last_seen_at TIMESTAMP NOT NULL,
+    reauth_at    TIMESTAMP NOT NULL,
+    expires_at   TIMESTAMP NOT NULL,
+    ip           TEXT NOT NULL DEFAULT '',
+    user_agent   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    user_id      BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    prefix       TEXT NOT NULL,
+    token_hash   TEXT NOT NULL UNIQUE,
+    created_at   TIMESTAMP NOT NULL,
+    last_used_at TIMESTAMP,
+    expires_at   TIMESTAMP,
+    revoked_at   TIMESTAMP
+);
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
+
+-- One-time links sent by e-mail (verification, reset, e-mail change) and
+-- the first-admin setup link.
+CREATE TABLE onetime_tokens (
+    id         INTEGER PRIMARY KEY,
+    purpose    TEXT NOT NULL CHECK (purpose IN ('verify', 'reset', 'email_change', 'setup')),
+    token_hash TEXT NOT NULL UNIQUE,
+    user_id    BIGINT REFERENCES users(id) ON DELETE CASCADE,
+    email      TEXT NOT NULL DEFAULT '',
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL,
+    used_at    TIMESTAMP
+);
+
+-- Devices that logged in successfully: failed log-ins from them do not
+-- count against the account's shared throttle, so an attacker cannot lock
+-- the owner out.
+CREATE TABLE trusted_devices (
+    id         INTEGER PRIMARY KEY,
+    user_id    BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL
+);
+
+-- Fixed-window counters shared by every replica (log-in throttling).
+CREATE TABLE throttles (
+    key          TEXT PRIMARY KEY,
+    window_start TIMESTAMP NOT NULL,
+    count        INTEGER NOT NULL
+);
+
+CREATE TABLE programs (
+    id         INTEGER PRIMARY KEY,
+    slug       TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL,
+    status     TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published', 'suspended', 'closed')),
+    created_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE memberships (
+    program_id BIGINT NOT NULL REFERENCES programs(id) ON DELETE CASCADE,
+    user_id    BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    role       TEXT NOT NULL CHECK (role IN ('viewer', 'triager', 'owner')),
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (program_id, user_id)
+);
+CREATE INDEX memberships_user ON memberships(user_id);
+
+-- Append-only, hash-chained audit log.
+CREATE TABLE audit_log (
+    seq       INTEGER PRIMARY KEY,
+    at        TIMESTAMP NOT NULL,
+    actor_id  BIGINT NOT NULL DEFAULT 0,
+    action    TEXT NOT NULL,
+    target    TEXT NOT NULL DEFAULT '',
+    detail    TEXT NOT NULL DEFAULT '{}',
+    ip        TEXT NOT NULL DEFAULT '',
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+);
+-- +goose StatementBegin
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+-- +goose StatementEnd
+
+-- The chain's head: updating it first serializes appends on both databases.
+CREATE TABLE audit_head (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    seq  BIGINT NOT NULL,
+    hash TEXT NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+
+-- Durable job queue: a job commits with the change that caused it.
+CREATE TABLE jobs (
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT NOT NULL,
+    payload      TEXT NOT NULL DEFAULT '{}',
+    run_at       TIMESTAMP NOT NULL,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    locked_until TIMESTAMP,
+    last_error   TEXT NOT NULL DEFAULT '',
+    created_at   TIMESTAMP NOT NULL,
+    done_at      TIMESTAMP,
+    failed_at    TIMESTAMP
+);
+CREATE INDEX jobs_due ON jobs(run_at) WHERE done_at IS NULL AND failed_at IS NULL;
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- +goose Down
+SELECT 'down migrations are not supported: restore a backup';

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Cookie names. Over TLS they carry the __Host- prefix: the browser then
+// insists on Secure, Path=/ and no Domain, so no subdomain can plant or
+// read them.
+func (s *Server) sessionCookieName() string { return s.cookieName("haven_session") }
+func (s *Server) deviceCookieName() string  { return s.cookieName("haven_device") }
+
+const flashCookie = "haven_flash"
+
+func (s *Server) cookieName(n string) string {
+	if s.secure {
+		return "__Host-" + n
+	}
+	return n
+}
+
+func (s *Server) setCookie(w http.ResponseWriter, name, value string, expires time.Time) {
+	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode}
+	if !expires.IsZero() {
+		c.Expires = expires
+		c.MaxAge = int(time.Until(expires).Seconds())
+	}
+	http.SetCookie(w, c)
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, name string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// flashText holds every one-line notice a redirect can show; the cookie
+// carries only the key, so no one can make a page say something else.
+var flashText = map[string]string{
+	"profile":         "Your profile was saved.",
+	"password":        "Your password was changed.",
+	"email-sent":      "We sent a confirmation link to the new address. Your address changes once you open it.",
+	"email-changed":   "Your e-mail address was changed.",
+	"verified":        "Your e-mail address is confirmed. You can log in now.",
+	"reset":           "Your password was reset. Log in with the new one.",
+	"mfa-off":         "Two-factor authentication is off.",
+	"session-revoked": "The session was signed out.",
+	"sessions-ended":  "Every other session was signed out.",
+	"token-revoked":   "The token was revoked. It stops working at once.",
+	"logged-out":      "You are logged out.",
+	"user-updated":    "The account was updated.",
+	"setup":           "The admin account is ready. Log in.",
+}
+
+// redirect sends the browser to a local path with 303 See Other, and an
+// optional notice for the next page.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
+	if flash != "" {
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: flash, Path: "/", HttpOnly: true,
+			Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// safeNext returns a same-origin relative path to go to after logging in,
+// or "/" for anything else: open redirects are refused.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.IsAbs() || u.Host != "" || strings.ContainsAny(next, "\r\n\t") {
+		return "/"
+	}
+	return next
+}

@@ -1,0 +1,176 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/haven-project/haven/internal/haven"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// basePage is embedded in every page's data.
+type basePage struct {
+	Title  string
+	User   *haven.User // nil for visitors
+	Admin  bool
+	Flash  string
+	Path   string
+	Narrow bool
+}
+
+// base fills the parts of a page every template needs.
+func (s *Server) base(r *http.Request, title string) basePage {
+	actor := actorFrom(r)
+	b := basePage{Title: title, Path: r.URL.Path, User: actor.User, Admin: actor.IsAdmin()}
+	if c, err := r.Cookie(flashCookie); err == nil {
+		b.Flash = flashText[c.Value]
+	}
+	return b
+}
+
+// Field is one labelled form input, rendered by the "field" template.
+type Field struct {
+	Name, Label, Type, Value, Error, Hint, Autocomplete, Inputmode string
+	Required, Autofocus                                            bool
+	Min, Max                                                       int
+}
+
+func (s *Server) templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"static": s.static.url,
+		// field builds a Field: name, label, type, value, error, then
+		// optional "key=value" settings (hint, autocomplete, required...).
+		"field": func(name, label, typ, value, errText string, opts ...string) Field {
+			f := Field{Name: name, Label: label, Type: typ, Value: value, Error: errText}
+			for _, o := range opts {
+				k, v, _ := strings.Cut(o, "=")
+				switch k {
+				case "hint":
+					f.Hint = v
+				case "autocomplete":
+					f.Autocomplete = v
+				case "inputmode":
+					f.Inputmode = v
+				case "required":
+					f.Required = true
+				case "autofocus":
+					f.Autofocus = true
+				case "max":
+					fmt.Sscan(v, &f.Max)
+				case "min":
+					fmt.Sscan(v, &f.Min)
+				}
+			}
+			return f
+		},
+		"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
+		"datep": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.UTC().Format("2 Jan 2006")
+		},
+		"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	}
+}
+
+// parsePages parses the shared templates (layout, partials, settings
+// navigation) with each page file.
+func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
+	files, err := fs.Glob(assets, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/*.html", f)
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// render writes a page with status 200.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, data any) error {
+	return s.renderStatus(w, r, http.StatusOK, name, data)
+}
+
+// renderStatus renders into a buffer first, so a template error becomes a
+// clean 500 instead of half a page.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
+	t, ok := s.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.log.Error("render", "request_id", requestID(r.Context()), "template", name, "err", err)
+		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
+		return nil
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if _, err := r.Cookie(flashCookie); err == nil {
+		s.clearCookie(w, flashCookie)
+	}
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+	return nil
+}
+
+// staticFiles serves the embedded static files under /static/{hash}/{name},
+// so that they can be cached forever and change URL when they change.
+type staticFiles struct {
+	files map[string][]byte
+	hash  map[string]string
+}
+
+func newStaticFiles() (*staticFiles, error) {
+	sf := &staticFiles{files: map[string][]byte{}, hash: map[string]string{}}
+	entries, err := fs.ReadDir(assets, "static")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		b, err := fs.ReadFile(assets, "static/"+e.Name())
+		if err != nil {
+			return nil, err
+		}
+		h := sha256.Sum256(b)
+		sf.files[e.Name()] = b
+		sf.hash[e.Name()] = hex.EncodeToString(h[:6])
+	}
+	return sf, nil
+}
+
+func (sf *staticFiles) url(name string) string { return "/static/" + sf.hash[name] + "/" + name }
+
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("name")
+	b, ok := s.static.files[name]
+	if !ok || r.PathValue("hash") != s.static.hash[name] {
+		return haven.ErrNotFound
+	}
+	ct := mime.TypeByExtension(path.Ext(name))
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Write(b)
+	return nil
+}
