@@ -63,3 +63,20 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/tokens", apiSignedIn, s.apiListTokens)
 	s.handle("DELETE /api/v1/tokens/{id}", apiSignedIn, s.apiRevokeToken)
 }
+
+// RouteInfo describes one registered route, for tests that walk the table.
+type RouteInfo struct {
+	Pattern string // as registered, "METHOD /path"
+	Access  string // the access level's name
+	API     bool   // authenticated by bearer token
+	Public  bool   // open to anonymous requests
+}
+
+// Routes returns the route table.
+func (s *Server) Routes() []RouteInfo {
+	out := make([]RouteInfo, 0, len(s.routes))
+	for _, r := range s.routes {
+		out = append(out, RouteInfo{Pattern: r.pattern, Access: r.access.name, API: r.access.api, Public: r.access.level == levelPublic})
+	}
+	return out
+}
