@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -65,6 +66,9 @@ type Env struct {
 type Options struct {
 	// DB is the database to use; nil means a fresh SQLite database.
 	DB *store.DB
+	// TrustedProxies makes the server believe X-Forwarded-For from these
+	// addresses (127.0.0.0/8 lets a test pose as many clients).
+	TrustedProxies []netip.Prefix
 }
 
 // CheapHasher makes password hashing fast in tests; production uses
@@ -97,7 +101,7 @@ func NewWith(t testing.TB, o Options) *Env {
 	base := "http://" + srv.Listener.Addr().String()
 	e.App = app.New(db, app.Config{BaseURL: base, Now: clock.Now, Logger: log, Passwords: CheapHasher})
 	e.Worker.Handle(app.JobMail, e.App.MailJob(fake))
-	w, err := web.New(e.App, web.Config{BaseURL: base}, log)
+	w, err := web.New(e.App, web.Config{BaseURL: base, TrustedProxies: o.TrustedProxies}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
