@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // program calendars name IANA time zones; do not depend on the host's database
 
 	"github.com/haven-project/haven/internal/cli"
 )

@@ -231,6 +231,9 @@ func (a *App) PeekReset(ctx context.Context, secret string) (ResetLink, error) {
 	if err != nil {
 		return ResetLink{}, err
 	}
+	if !strings.EqualFold(u.Email, t.Email) {
+		return ResetLink{}, haven.ErrNotFound // sent to an address the account no longer uses
+	}
 	return ResetLink{Email: u.Email, TwoFactor: u.TOTPEnabled}, nil
 }
 
@@ -267,7 +270,7 @@ func (a *App) ResetPassword(ctx context.Context, actor haven.Actor, secret, newP
 	if err != nil {
 		return err
 	}
-	return a.tx(ctx, func(tx *store.DB) error {
+	err = a.tx(ctx, func(tx *store.DB) error {
 		t, err := tx.UseOneTimeToken(ctx, "reset", hashSecret(secret), now)
 		if err != nil {
 			return err
@@ -275,6 +278,9 @@ func (a *App) ResetPassword(ctx context.Context, actor haven.Actor, secret, newP
 		u, err := tx.User(ctx, t.UserID)
 		if err != nil {
 			return err
+		}
+		if !strings.EqualFold(u.Email, t.Email) {
+			return haven.ErrNotFound
 		}
 		if err := tx.SetPassword(ctx, u.ID, hash, now); err != nil {
 			return err
@@ -290,6 +296,15 @@ func (a *App) ResetPassword(ctx context.Context, actor haven.Actor, secret, newP
 		}
 		return a.sendMail(ctx, tx, u.Email, "password_changed", map[string]any{"Reset": true, "ResetLink": a.link("/reset")})
 	})
+	if err != nil {
+		return err
+	}
+	// Whoever reset the password controls the mailbox (and the second
+	// factor): the owner. Lift the throttle that others' guesses put on the
+	// account, so the owner can log in from any browser, as the throttled
+	// log-in page suggests.
+	a.db.ResetThrottle(ctx, throttleKey("login-acct", link.Email))
+	return nil
 }
 
 // requireUser returns the actor's account or ErrUnauthenticated.

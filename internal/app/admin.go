@@ -168,10 +168,25 @@ func (a *App) SetupLink(ctx context.Context) (string, error) {
 	return a.link("/setup/" + secret), nil
 }
 
-// CheckSetup reports whether secret is a valid, unused setup link.
+// CheckSetup reports whether secret is a valid, unused setup link. Once
+// the instance has an admin (made by the link or by the command line),
+// every setup link stops working.
 func (a *App) CheckSetup(ctx context.Context, secret string) error {
-	_, err := a.db.PeekOneTimeToken(ctx, "setup", hashSecret(secret), a.now())
-	return err
+	return checkSetup(ctx, a.db, secret, a.now())
+}
+
+func checkSetup(ctx context.Context, db *store.DB, secret string, now time.Time) error {
+	if _, err := db.PeekOneTimeToken(ctx, "setup", hashSecret(secret), now); err != nil {
+		return err
+	}
+	n, err := db.CountAdmins(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return haven.ErrNotFound
+	}
+	return nil
 }
 
 // CompleteSetup spends a setup link and creates the first admin.
@@ -182,6 +197,9 @@ func (a *App) CompleteSetup(ctx context.Context, actor haven.Actor, secret strin
 	in.Admin = true
 	var u *haven.User
 	err := a.tx(ctx, func(tx *store.DB) error {
+		if err := checkSetup(ctx, tx, secret, a.now()); err != nil {
+			return err
+		}
 		if _, err := tx.UseOneTimeToken(ctx, "setup", hashSecret(secret), a.now()); err != nil {
 			return err
 		}

@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/haven-project/haven/internal/app"
@@ -86,6 +88,12 @@ type usageError struct{ error }
 
 func usageErrorf(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
+// fieldFlags names the flag of an app input field whose name differs.
+var fieldFlags = map[string]string{
+	"display_name":    "name",         // user create --name
+	"expires_in_days": "expires-days", // token create --expires-days
+}
+
 // describe turns an error into a sentence for the terminal: validation
 // messages are shown field by field.
 func describe(err error) string {
@@ -95,8 +103,12 @@ func describe(err error) string {
 		if inv.Msg != "" {
 			parts = append(parts, inv.Msg)
 		}
-		for k, v := range inv.Fields {
-			parts = append(parts, "--"+strings.ReplaceAll(k, "_", "-")+": "+v)
+		for _, k := range slices.Sorted(maps.Keys(inv.Fields)) {
+			flagName, ok := fieldFlags[k]
+			if !ok {
+				flagName = strings.ReplaceAll(k, "_", "-")
+			}
+			parts = append(parts, "--"+flagName+": "+inv.Fields[k])
 		}
 		return strings.Join(parts, "; ")
 	}

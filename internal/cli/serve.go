@@ -96,11 +96,17 @@ func (in *instance) run(ctx context.Context, e env, started func(context.Context
 		in.worker.Run(wctx)
 	}()
 	go in.chores(wctx)
+	// A failed start (setup link, demo seeding) stops the server at once
+	// rather than leaving it up half-ready until the next signal.
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
 	var startErr error
-	err := in.web.ListenAndServe(ctx, in.cfg.Addr, in.cfg.ShutdownGrace, func(addr net.Addr) {
+	err := in.web.ListenAndServe(sctx, in.cfg.Addr, in.cfg.ShutdownGrace, func(addr net.Addr) {
 		in.log.Info("listening", "addr", addr.String(), "base_url", in.cfg.BaseURL, "version", Version)
 		if started != nil {
-			startErr = started(ctx)
+			if startErr = started(sctx); startErr != nil {
+				stop()
+			}
 		}
 	})
 	stopWorker()

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"text/tabwriter"
 
@@ -32,17 +33,23 @@ func token(ctx context.Context, e env, args []string) error {
 	default:
 		return usageErrorf("unknown subcommand %q: use create, list or revoke", sub)
 	}
-	a, done, err := sc.open(ctx, e, args)
+	if err := sc.parse(args); err != nil {
+		return err
+	}
+	if email == "" {
+		return usageErrorf("--email is required")
+	}
+	if sub == "revoke" && id <= 0 {
+		return usageErrorf("--id is required")
+	}
+	a, done, err := sc.open(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer done()
-	if email == "" {
-		return usageErrorf("--email is required")
-	}
-	u, err := a.UserByEmail(ctx, haven.System, email)
+	u, err := userByEmail(ctx, a, email)
 	if err != nil {
-		return fmt.Errorf("no account with address %s", email)
+		return err
 	}
 	if u.Disabled() {
 		return fmt.Errorf("the account %s is disabled", email)
@@ -79,11 +86,10 @@ func token(ctx context.Context, e env, args []string) error {
 		}
 		return tw.Flush()
 	case "revoke":
-		if id <= 0 {
-			return usageErrorf("--id is required")
-		}
-		if err := a.RevokeToken(ctx, as, id); err != nil {
+		if err := a.RevokeToken(ctx, as, id); errors.Is(err, haven.ErrNotFound) {
 			return fmt.Errorf("%s has no active token %d", email, id)
+		} else if err != nil {
+			return err
 		}
 		fmt.Fprintf(e.stdout, "revoked token %d of %s\n", id, email)
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"text/tabwriter"
@@ -28,13 +29,19 @@ func newSubcommand(e env, name string) (*subcommand, error) {
 	return sc, nil
 }
 
-func (sc *subcommand) open(ctx context.Context, e env, args []string) (*app.App, func(), error) {
+// parse parses the flags; call it, and check required flags, before open,
+// so that a mistake on the command line never touches the database.
+func (sc *subcommand) parse(args []string) error {
 	if err := parse(sc.fs, &sc.cfg, args); err != nil {
-		return nil, nil, err
+		return err
 	}
 	if sc.fs.NArg() > 0 {
-		return nil, nil, usageErrorf("unexpected argument %q", sc.fs.Arg(0))
+		return usageErrorf("unexpected argument %q", sc.fs.Arg(0))
 	}
+	return nil
+}
+
+func (sc *subcommand) open(ctx context.Context, e env) (*app.App, func(), error) {
 	log := newLogger(sc.cfg, e.stderr)
 	db, err := openStore(ctx, sc.cfg, false, log)
 	if err != nil {
@@ -69,14 +76,17 @@ func user(ctx context.Context, e env, args []string) error {
 	default:
 		return usageErrorf("unknown subcommand %q: use create, list, disable, enable or set-password", sub)
 	}
-	a, done, err := sc.open(ctx, e, args)
+	if err := sc.parse(args); err != nil {
+		return err
+	}
+	if sub != "list" && email == "" {
+		return usageErrorf("--email is required")
+	}
+	a, done, err := sc.open(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer done()
-	if sub != "list" && email == "" {
-		return usageErrorf("--email is required")
-	}
 	switch sub {
 	case "create":
 		u, err := a.CreateUser(ctx, haven.System, app.CreateUserInput{Email: email, Password: password, DisplayName: name, Admin: admin})
@@ -107,18 +117,18 @@ func user(ctx context.Context, e env, args []string) error {
 		}
 		return tw.Flush()
 	case "disable", "enable":
-		u, err := a.UserByEmail(ctx, haven.System, email)
+		u, err := userByEmail(ctx, a, email)
 		if err != nil {
-			return fmt.Errorf("no account with address %s", email)
+			return err
 		}
 		if err := a.SetUserDisabled(ctx, haven.System, u.ID, sub == "disable"); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%sd %s\n", sub, u.Email)
 	case "set-password":
-		u, err := a.UserByEmail(ctx, haven.System, email)
+		u, err := userByEmail(ctx, a, email)
 		if err != nil {
-			return fmt.Errorf("no account with address %s", email)
+			return err
 		}
 		if err := a.SetUserPassword(ctx, haven.System, u.ID, password); err != nil {
 			return err
@@ -126,4 +136,14 @@ func user(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "password set for %s; their sessions have ended\n", u.Email)
 	}
 	return nil
+}
+
+// userByEmail finds an account for a command, saying plainly when there is
+// none (and passing any other error through).
+func userByEmail(ctx context.Context, a *app.App, email string) (*haven.User, error) {
+	u, err := a.UserByEmail(ctx, haven.System, email)
+	if errors.Is(err, haven.ErrNotFound) {
+		return nil, fmt.Errorf("no account with address %s", email)
+	}
+	return u, err
 }

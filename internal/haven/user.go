@@ -65,15 +65,6 @@ func (t *Token) Active(now time.Time) bool {
 	return t.RevokedAt == nil && (t.ExpiresAt == nil || now.Before(*t.ExpiresAt))
 }
 
-// Program is the part of a program that authorization needs. The full
-// program (policy, scope, rewards...) builds on it.
-type Program struct {
-	ID     int64
-	Slug   string
-	Name   string
-	Status string
-}
-
 // Membership is an account's role on a program.
 type Membership struct {
 	ProgramID int64

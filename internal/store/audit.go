@@ -197,3 +197,24 @@ func (db *DB) AuditEntries(ctx context.Context, beforeSeq int64, limit int) ([]h
 	}
 	return es, nil
 }
+
+// AuditEntriesFor lists the newest audit records about one target (such as
+// "program:7"), newest first.
+func (db *DB) AuditEntriesFor(ctx context.Context, target string, limit int) ([]haven.AuditEntry, error) {
+	rows, err := db.query(ctx, `SELECT seq, at, actor_id, action, target, detail, ip, prev_hash, hash FROM audit_log
+		WHERE target = $1 ORDER BY seq DESC LIMIT $2`, target, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store.AuditEntriesFor: %w", err)
+	}
+	defer rows.Close()
+	var out []haven.AuditEntry
+	for rows.Next() {
+		var e haven.AuditEntry
+		if err := rows.Scan(&e.Seq, &e.At, &e.ActorID, &e.Action, &e.Target, &e.Detail, &e.IP, &e.PrevHash, &e.Hash); err != nil {
+			return nil, err
+		}
+		e.At = e.At.UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -32,17 +32,6 @@ func (db *DB) Memberships(ctx context.Context, userID int64) (map[int64]haven.Ro
 	return m, rows.Err()
 }
 
-// InsertProgram creates a program with the fields authorization needs.
-func (db *DB) InsertProgram(ctx context.Context, p haven.Program, now time.Time) (*haven.Program, error) {
-	id, err := db.insertID(ctx, `INSERT INTO programs (slug, name, status, created_at) VALUES ($1, $2, $3, $4)
-		RETURNING id`, p.Slug, p.Name, p.Status, dbTime(now))
-	if err != nil {
-		return nil, fmt.Errorf("store.InsertProgram: %w", err)
-	}
-	p.ID = id
-	return &p, nil
-}
-
 // SetMembership gives an account a role on a program, replacing any role
 // it had.
 func (db *DB) SetMembership(ctx context.Context, programID, userID int64, role haven.Role, now time.Time) error {

@@ -37,8 +37,6 @@ var (
 	apiAdmin      = access{"api-instance-admin", true, levelAdmin}
 )
 
-var _ = apiAdmin // used once admin API routes exist
-
 // route is one line of the route table, kept for tests that walk it.
 type route struct {
 	pattern string
@@ -58,6 +56,9 @@ func (s *Server) handle(pattern string, a access, h handlerFunc) {
 		panic(fmt.Sprintf("web: route %q: API routes need an api access level and only they", pattern))
 	}
 	s.routes = append(s.routes, route{pattern, a})
+	if _, path, _ := strings.Cut(pattern, " "); strings.Contains(path, "{token}") {
+		s.linkPaths = append(s.linkPaths, strings.Split(path, "/"))
+	}
 	s.mux.Handle(pattern, s.wrap(a, h))
 }
 

@@ -19,8 +19,13 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "admin_users", &usersPage{basePage: s.base(r, "Users"), Users: us})
 }
 
-func (s *Server) disableUser(w http.ResponseWriter, r *http.Request) error { return s.setDisabled(w, r, true) }
-func (s *Server) enableUser(w http.ResponseWriter, r *http.Request) error  { return s.setDisabled(w, r, false) }
+func (s *Server) disableUser(w http.ResponseWriter, r *http.Request) error {
+	return s.setDisabled(w, r, true)
+}
+
+func (s *Server) enableUser(w http.ResponseWriter, r *http.Request) error {
+	return s.setDisabled(w, r, false)
+}
 
 func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bool) error {
 	id, err := pathID(r)

@@ -81,7 +81,13 @@ func (s *Server) showHome(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) showLogin(w http.ResponseWriter, r *http.Request) error {
 	if actorFrom(r).SignedIn() {
-		return s.redirect(w, r, safeNext(r.URL.Query().Get("next")), "")
+		// Not back to a log-in step: /login/two-factor sends a signed-in
+		// account here, and going back there would loop.
+		next := safeNext(r.URL.Query().Get("next"))
+		if next == "/login" || strings.HasPrefix(next, "/login/") || strings.HasPrefix(next, "/login?") {
+			next = "/"
+		}
+		return s.redirect(w, r, next, "")
 	}
 	p := s.formPage(r, "Log in")
 	p.Form["next"] = safeNext(r.URL.Query().Get("next"))

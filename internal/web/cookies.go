@@ -27,7 +27,9 @@ func (s *Server) setCookie(w http.ResponseWriter, name, value string, expires ti
 		SameSite: http.SameSiteLaxMode}
 	if !expires.IsZero() {
 		c.Expires = expires
-		c.MaxAge = int(time.Until(expires).Seconds())
+		// The App's clock, like expires: the wall clock would make the
+		// cookie's two lifetimes disagree whenever the clocks do.
+		c.MaxAge = int(expires.Sub(s.app.Now()).Seconds())
 	}
 	http.SetCookie(w, c)
 }
@@ -40,19 +42,35 @@ func (s *Server) clearCookie(w http.ResponseWriter, name string) {
 // flashText holds every one-line notice a redirect can show; the cookie
 // carries only the key, so no one can make a page say something else.
 var flashText = map[string]string{
-	"profile":         "Your profile was saved.",
-	"password":        "Your password was changed.",
-	"email-sent":      "We sent a confirmation link to the new address. Your address changes once you open it.",
-	"email-changed":   "Your e-mail address was changed.",
-	"verified":        "Your e-mail address is confirmed. You can log in now.",
-	"reset":           "Your password was reset. Log in with the new one.",
-	"mfa-off":         "Two-factor authentication is off.",
-	"session-revoked": "The session was signed out.",
-	"sessions-ended":  "Every other session was signed out.",
-	"token-revoked":   "The token was revoked. It stops working at once.",
-	"logged-out":      "You are logged out.",
-	"user-updated":    "The account was updated.",
-	"setup":           "The admin account is ready. Log in.",
+	"profile":            "Your profile was saved.",
+	"password":           "Your password was changed.",
+	"email-sent":         "We sent a confirmation link to the new address. Your address changes once you open it.",
+	"email-changed":      "Your e-mail address was changed.",
+	"verified":           "Your e-mail address is confirmed. You can log in now.",
+	"reset":              "Your password was reset. Log in with the new one.",
+	"mfa-off":            "Two-factor authentication is off.",
+	"session-revoked":    "The session was signed out.",
+	"sessions-ended":     "Every other session was signed out.",
+	"token-revoked":      "The token was revoked. It stops working at once.",
+	"logged-out":         "You are logged out.",
+	"user-updated":       "The account was updated.",
+	"setup":              "The admin account is ready. Log in.",
+	"program-saved":      "The program settings were saved.",
+	"program-status":     "The program's status changed.",
+	"program-created":    "The program was created. Fill in its policy and scope, then publish it.",
+	"asset-added":        "The asset was added to the scope.",
+	"asset-saved":        "The asset was saved.",
+	"asset-removed":      "The asset was removed from the scope.",
+	"rewards-saved":      "The reward table was saved.",
+	"oos-saved":          "The out-of-scope list was saved.",
+	"invited":            "The invitation was sent.",
+	"role-changed":       "The role was changed.",
+	"member-removed":     "The member was removed from the team.",
+	"invitation-revoked": "The invitation was withdrawn.",
+	"left-team":          "You left the team.",
+	"joined":             "Welcome to the team.",
+	"update-saved":       "The update was saved.",
+	"update-published":   "The update was published.",
 }
 
 // redirect sends the browser to a local path with 303 See Other, and an

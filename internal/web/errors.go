@@ -95,7 +95,7 @@ func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
 	if status >= 500 {
-		s.log.Error("request failed", "request_id", requestID(r.Context()), "path", safeLogText(r.URL.Path), "err", err)
+		s.log.Error("request failed", "request_id", requestID(r.Context()), "path", s.logPath(r), "err", err)
 	}
 	var rl *haven.RateLimitError
 	if errors.As(err, &rl) && rl.RetryAfterSeconds > 0 {
@@ -105,7 +105,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 		s.writeProblem(w, r, status, err)
 		return
 	}
-	if status == http.StatusUnauthorized && r.Method == http.MethodGet {
+	if status == http.StatusUnauthorized && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
 		return
 	}

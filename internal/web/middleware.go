@@ -91,10 +91,39 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if lw.status == 0 {
 			lw.status = http.StatusOK
 		}
-		s.log.Info("request", "request_id", id, "method", r.Method, "path", safeLogText(r.URL.Path),
+		s.log.Info("request", "request_id", id, "method", r.Method, "path", s.logPath(r),
 			"status", lw.status, "bytes", lw.bytes, "duration_ms", time.Since(start).Milliseconds(),
 			"ip", s.clientIP(r))
 	})
+}
+
+// logPath returns the request's path for the log: one-time link secrets
+// (the {token} of /reset/{token} and its kind) replaced by "{token}", and
+// control characters escaped. Those links are credentials: whoever reads
+// the log must not be able to use a pending reset or confirmation link.
+func (s *Server) logPath(r *http.Request) string {
+	segs := strings.Split(r.URL.Path, "/")
+	for _, link := range s.linkPaths {
+		if len(segs) < len(link) {
+			continue
+		}
+		match := true
+		for i, l := range link {
+			if l != "{token}" && l != segs[i] {
+				match = false
+				break
+			}
+		}
+		if match {
+			for i, l := range link {
+				if l == "{token}" {
+					segs[i] = l
+				}
+			}
+			break
+		}
+	}
+	return safeLogText(strings.Join(segs, "/"))
 }
 
 // safeLogText escapes control characters (CR, LF, ANSI escapes) so that

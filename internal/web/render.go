@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/haven-project/haven/internal/haven"
+	"github.com/haven-project/haven/internal/markdown"
+	"github.com/haven-project/haven/internal/pgp"
 )
 
 //go:embed templates static
@@ -83,6 +85,10 @@ func (s *Server) templateFuncs() template.FuncMap {
 			return t.UTC().Format("2 Jan 2006")
 		},
 		"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		// md renders untrusted Markdown to sanitized HTML (every author,
+		// program members included, is untrusted).
+		"md":          markdown.Render,
+		"fingerprint": pgp.FormatFingerprint,
 		// pngData lets a server-made PNG data: URL (the QR code) through
 		// html/template's URL filter; anything else becomes harmless.
 		"pngData": func(s string) template.URL {

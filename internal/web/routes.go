@@ -27,6 +27,17 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /setup/{token}", public, s.showSetup)
 	s.handle("POST /setup/{token}", public, s.setup)
 
+	// Programs: what researchers read before they test.
+	s.handle("GET /programs", public, s.showPrograms)
+	s.handle("GET /programs/{slug}", public, s.showProgram)
+	s.handle("POST /programs/{slug}/feedback", public, s.sendFeedback)
+	s.handle("GET /programs/{slug}/security.txt", public, s.serveSecurityTxt)
+	s.handle("GET /programs/{slug}/pgp-key.asc", public, s.servePGPKey)
+	s.handle("GET /programs/{slug}/rules", public, s.showPolicyVersions)
+	s.handle("GET /programs/{slug}/rules/{version}", public, s.showPolicyVersion)
+	s.handle("GET /.well-known/security.txt", public, s.serveSecurityTxt)
+	s.handle("GET /invitations/{token}", public, s.showInvitation)
+
 	// The second step of logging in.
 	s.handle("GET /login/two-factor", mfaPending, s.showTwoFactorLogIn)
 	s.handle("POST /login/two-factor", mfaPending, s.twoFactorLogIn)
@@ -52,16 +63,59 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /settings/tokens", signedIn, s.createToken)
 	s.handle("POST /settings/tokens/{id}/revoke", signedIn, s.revokeToken)
 
+	// Program teams. The routes need an account; the use cases check the
+	// account's role on the program (owners manage, members read).
+	s.handle("POST /invitations/{token}", signedIn, s.acceptInvitation)
+	s.handle("GET /programs/{slug}/settings", signedIn, s.showProgramSettings)
+	s.handle("POST /programs/{slug}/settings", signedIn, s.updateProgramSettings)
+	s.handle("POST /programs/{slug}/status", signedIn, s.setProgramStatus)
+	s.handle("GET /programs/{slug}/scope", signedIn, s.showScope)
+	s.handle("POST /programs/{slug}/assets", signedIn, s.addAsset)
+	s.handle("POST /programs/{slug}/assets/{id}", signedIn, s.updateAsset)
+	s.handle("POST /programs/{slug}/assets/{id}/remove", signedIn, s.removeAsset)
+	s.handle("POST /programs/{slug}/rewards", signedIn, s.setRewards)
+	s.handle("POST /programs/{slug}/out-of-scope", signedIn, s.setOutOfScope)
+	s.handle("GET /programs/{slug}/team", signedIn, s.showTeam)
+	s.handle("POST /programs/{slug}/team", signedIn, s.invite)
+	s.handle("POST /programs/{slug}/team/{id}/role", signedIn, s.changeRole)
+	s.handle("POST /programs/{slug}/team/{id}/remove", signedIn, s.removeMember)
+	s.handle("POST /programs/{slug}/invitations/{id}/revoke", signedIn, s.revokeInvitation)
+	s.handle("GET /programs/{slug}/updates", signedIn, s.showUpdatesManage)
+	s.handle("POST /programs/{slug}/updates", signedIn, s.postUpdate)
+	s.handle("POST /programs/{slug}/updates/{id}/publish", signedIn, s.publishUpdate)
+	s.handle("GET /programs/{slug}/feedback", signedIn, s.showFeedback)
+	s.handle("GET /programs/{slug}/history", signedIn, s.showHistory)
+
 	// Instance admins.
 	s.handle("GET /admin/users", instanceAdmin, s.showUsers)
 	s.handle("POST /admin/users/{id}/disable", instanceAdmin, s.disableUser)
 	s.handle("POST /admin/users/{id}/enable", instanceAdmin, s.enableUser)
+	s.handle("GET /admin/programs", instanceAdmin, s.showAdminPrograms)
+	s.handle("POST /admin/programs", instanceAdmin, s.createProgram)
 
 	// JSON API (bearer tokens only).
 	s.handle("GET /api/v1/openapi.json", apiPublic, s.apiOpenAPI)
 	s.handle("GET /api/v1/me", apiSignedIn, s.apiMe)
 	s.handle("GET /api/v1/tokens", apiSignedIn, s.apiListTokens)
 	s.handle("DELETE /api/v1/tokens/{id}", apiSignedIn, s.apiRevokeToken)
+	s.handle("GET /api/v1/programs", apiPublic, s.apiListPrograms)
+	s.handle("POST /api/v1/programs", apiAdmin, s.apiCreateProgram)
+	s.handle("GET /api/v1/programs/{slug}", apiPublic, s.apiProgram)
+	s.handle("PATCH /api/v1/programs/{slug}", apiSignedIn, s.apiPatchProgram)
+	s.handle("GET /api/v1/programs/{slug}/assets", apiPublic, s.apiAssets)
+	s.handle("POST /api/v1/programs/{slug}/assets", apiSignedIn, s.apiAddAsset)
+	s.handle("PATCH /api/v1/programs/{slug}/assets/{id}", apiSignedIn, s.apiUpdateAsset)
+	s.handle("DELETE /api/v1/programs/{slug}/assets/{id}", apiSignedIn, s.apiRemoveAsset)
+	s.handle("GET /api/v1/programs/{slug}/rewards", apiPublic, s.apiRewards)
+	s.handle("PUT /api/v1/programs/{slug}/rewards", apiSignedIn, s.apiSetRewards)
+	s.handle("PUT /api/v1/programs/{slug}/out-of-scope", apiSignedIn, s.apiSetOutOfScope)
+	s.handle("GET /api/v1/programs/{slug}/updates", apiPublic, s.apiUpdates)
+	s.handle("POST /api/v1/programs/{slug}/updates", apiSignedIn, s.apiPostUpdate)
+	s.handle("GET /api/v1/programs/{slug}/members", apiSignedIn, s.apiMembers)
+	s.handle("POST /api/v1/programs/{slug}/members", apiSignedIn, s.apiInvite)
+	s.handle("PATCH /api/v1/programs/{slug}/members/{id}", apiSignedIn, s.apiSetRole)
+	s.handle("DELETE /api/v1/programs/{slug}/members/{id}", apiSignedIn, s.apiRemoveMember)
+	s.handle("GET /api/v1/programs/{slug}/activity", apiPublic, s.apiActivity)
 }
 
 // RouteInfo describes one registered route, for tests that walk the table.

@@ -39,6 +39,9 @@ type Server struct {
 	static  *staticFiles
 	secure  bool
 	handler http.Handler
+	// linkPaths are the path segments of routes that carry a one-time
+	// link secret, which logs leave out (logPath).
+	linkPaths [][]string
 }
 
 // New builds the server and its route table. It parses every template now
@@ -67,7 +70,7 @@ func New(a *app.App, cfg Config, logger *slog.Logger) (*Server, error) {
 	// cross-site request to it carries no authority.
 	cop.AddInsecureBypassPattern("/api/v1/")
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.log.Warn("cross-origin request refused", "request_id", requestID(r.Context()), "path", r.URL.Path)
+		s.log.Warn("cross-origin request refused", "request_id", requestID(r.Context()), "path", s.logPath(r))
 		s.serveError(w, r, errCrossOrigin)
 	}))
 	s.handler = s.logRequests(s.securityHeaders(cop.Handler(http.HandlerFunc(s.dispatch))))
@@ -89,6 +92,14 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &statusRecorder{header: http.Header{}}
 	h.ServeHTTP(rec, r)
+	// The error page shows who is signed in, as on every other page: a
+	// 404 for a path that does not exist must look like the 404 of a
+	// route the account may not see.
+	if !isAPI(r) {
+		if ar, err := s.authenticate(w, r, public); err == nil {
+			r = ar
+		}
+	}
 	if rec.status == http.StatusMethodNotAllowed {
 		w.Header().Set("Allow", rec.header.Get("Allow"))
 		s.serveError(w, r, errMethodNotAllowed)
