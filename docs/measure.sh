@@ -22,6 +22,8 @@ trap cleanup EXIT
 
 bin=$tmp/haven
 CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$bin" ./cmd/haven
+# Timings mean little on a busy machine: say how busy it was.
+echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 echo "binary: $(stat -c %s "$bin") bytes ($(( $(stat -c %s "$bin") / 1024 / 1024 )) MiB), $(go version | cut -d' ' -f3-4), static: $(file -b "$bin" | grep -o 'statically linked' || echo no)"
 
 # now_us prints the wall clock in microseconds without forking.
@@ -130,6 +132,8 @@ echo "idle RSS 1 s after start: $(awk '/^VmRSS/ {printf "%.1f MiB", $2/1024}' "/
 for _ in $(seq 20); do healthz "$port"; done
 echo "RSS after 20 more requests: $(awk '/^VmRSS/ {printf "%.1f MiB", $2/1024}' "/proc/$pid/status")"
 stop
+
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg) after the server runs"
 
 echo
 go test -run='^$' -bench='LogIn|Authenticate' -benchtime=50x ./internal/app/

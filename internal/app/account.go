@@ -322,11 +322,12 @@ func (a *App) reauthenticate(ctx context.Context, actor haven.Actor, field, pw s
 	if err != nil {
 		return err
 	}
+	// Counted before checking, atomically (see LogIn); a success resets.
 	key := throttleKey("reauth", fmt.Sprint(u.ID))
 	now := a.now()
-	if n, _, err := a.db.ThrottleCount(ctx, key, now, throttleWindow); err != nil {
+	if n, _, err := a.db.Throttle(ctx, key, now, throttleWindow); err != nil {
 		return err
-	} else if n >= maxFailuresAcct {
+	} else if n > maxFailuresAcct {
 		return &haven.RateLimitError{RetryAfterSeconds: int(throttleWindow.Seconds())}
 	}
 	fresh, err := a.db.User(ctx, u.ID)
@@ -338,9 +339,9 @@ func (a *App) reauthenticate(ctx context.Context, actor haven.Actor, field, pw s
 		return err
 	}
 	if !ok {
-		a.db.Throttle(ctx, key, now, throttleWindow)
 		return haven.Invalid(field, "Your current password is not right.")
 	}
+	a.db.ResetThrottle(ctx, key)
 	if actor.SessionID != 0 {
 		return a.db.SetReauth(ctx, actor.SessionID, now)
 	}

@@ -11,12 +11,15 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/haven-project/haven/internal/app"
 	"github.com/haven-project/haven/internal/apptest"
 	"github.com/haven-project/haven/internal/haven"
+	"github.com/haven-project/haven/internal/password"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 )
@@ -516,4 +519,44 @@ func TestDisabledAccountEndsOnNextRequest(t *testing.T) {
 	if _, err := e.App.CompleteLogIn(ctx, client, pending, code(t, setup.Secret, e.Clock.Now())); !errors.Is(err, haven.ErrUnauthenticated) {
 		t.Errorf("second factor of a disabled account: %v, want ErrUnauthenticated", err)
 	}
+}
+
+// TestLogInThrottleHoldsUnderParallelGuesses checks ASVS 6.3.1 against
+// guesses sent all at once: the per-account and per-address limits hold
+// exactly, however many requests are in flight. (Counting only after a
+// failed check let every parallel guess through.) Hashing is made slower
+// than in other tests, to keep many guesses in flight.
+func TestLogInThrottleHoldsUnderParallelGuesses(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		a := app.New(e.DB, app.Config{Now: e.Clock.Now, Passwords: password.Hasher{Memory: 8 * 1024, Time: 1, Threads: 1}})
+		u := e.CreateUser(t, "pia@example.test", pw, false)
+		if err := a.SetUserPassword(ctx, haven.System, u.ID, pw); err != nil {
+			t.Fatal(err)
+		}
+		guess := func(n int, actor func(i int) haven.Actor, email func(i int) string) (checked int) {
+			var c atomic.Int32
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					_, err := a.LogIn(ctx, actor(i), app.LogInInput{Email: email(i), Password: fmt.Sprint("guess ", i)})
+					if !errors.Is(err, haven.ErrTooManyRequests) {
+						c.Add(1)
+					}
+				})
+			}
+			wg.Wait()
+			return int(c.Load())
+		}
+		if n := guess(100,
+			func(i int) haven.Actor { return haven.Actor{IP: fmt.Sprintf("203.0.113.%d", i+1)} },
+			func(int) string { return u.Email }); n != 10 {
+			t.Errorf("%d of 100 parallel guesses at one account were checked, want 10", n)
+		}
+		if n := guess(100,
+			func(int) haven.Actor { return haven.Actor{IP: "198.51.100.1"} },
+			func(i int) string { return fmt.Sprintf("nobody%d@example.test", i) }); n != 50 {
+			t.Errorf("%d of 100 parallel guesses from one address were checked, want 50", n)
+		}
+	})
 }

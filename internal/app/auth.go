@@ -16,12 +16,15 @@ import (
 	"github.com/pquerna/otp/totp"
 )
 
-// Log-in throttling. Failed log-ins count per client address, per account
+// Log-in throttling. Log-in attempts count per client address, per account
 // from unknown devices, and per trusted device. A device that logged in to
-// the account before carries a device cookie; its failures count only
+// the account before carries a device cookie; its attempts count only
 // against itself, so an attacker hammering the account from elsewhere
 // cannot lock its owner out (OWASP's device-cookie scheme). Counters are
-// fixed windows in the database, shared by replicas.
+// fixed windows in the database, shared by replicas. An attempt is counted
+// before its password is checked, atomically: counting only after a
+// failure let parallel guesses all pass the check before any was counted.
+// So successes count too; a trusted device's success resets its counter.
 const (
 	throttleWindow    = 15 * time.Minute
 	maxFailuresIP     = 50
@@ -91,7 +94,8 @@ func (a *App) LogIn(ctx context.Context, actor haven.Actor, in LogInInput) (LogI
 		devKey = throttleKey("login-dev", in.Device)
 	}
 
-	// Refuse before checking the password when a counter is full.
+	// Count the attempt, and refuse before checking the password when a
+	// counter is over its limit.
 	limits := []struct {
 		key string
 		max int
@@ -108,11 +112,11 @@ func (a *App) LogIn(ctx context.Context, actor haven.Actor, in LogInInput) (LogI
 		}{acctKey, maxFailuresAcct})
 	}
 	for _, l := range limits {
-		n, start, err := a.db.ThrottleCount(ctx, l.key, now, throttleWindow)
+		n, start, err := a.db.Throttle(ctx, l.key, now, throttleWindow)
 		if err != nil {
 			return LogInResult{}, err
 		}
-		if n >= l.max {
+		if n > l.max {
 			a.log.Warn("log-in throttled", "ip", actor.IP, "limit", strings.SplitN(l.key, ":", 2)[0])
 			return LogInResult{}, &haven.RateLimitError{RetryAfterSeconds: int(start.Add(throttleWindow).Sub(now).Seconds()) + 1}
 		}
@@ -128,11 +132,6 @@ func (a *App) LogIn(ctx context.Context, actor haven.Actor, in LogInInput) (LogI
 		}
 	}
 	if !ok || u.Disabled() {
-		for _, l := range limits {
-			if _, _, err := a.db.Throttle(ctx, l.key, now, throttleWindow); err != nil {
-				return LogInResult{}, err
-			}
-		}
 		a.log.Info("log-in failed", "ip", actor.IP, "known_device", trusted)
 		if u != nil {
 			a.tx(ctx, func(tx *store.DB) error {

@@ -202,7 +202,22 @@ func (a *App) CreateProgram(ctx context.Context, actor haven.Actor, in NewProgra
 			return err
 		}
 		for _, email := range owners {
-			if err := a.addOrInvite(ctx, tx, actor, p, email, haven.RoleOwner); err != nil {
+			// An admin names the owners: existing accounts become owners
+			// now; an address without an account gets an invitation.
+			u, err := tx.UserByEmail(ctx, email)
+			if errors.Is(err, haven.ErrNotFound) {
+				if err := a.addOrInvite(ctx, tx, actor, p, email, haven.RoleOwner); err != nil {
+					return err
+				}
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if err := tx.SetMembership(ctx, p.ID, u.ID, haven.RoleOwner, now); err != nil {
+				return err
+			}
+			if err := a.audit(ctx, tx, actor, "program.member_set", userTarget(u.ID), map[string]any{"program_id": p.ID, "role": haven.RoleOwner}); err != nil {
 				return err
 			}
 		}

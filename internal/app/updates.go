@@ -208,7 +208,7 @@ func (a *App) SecurityTxt(ctx context.Context, slug string) (securitytxt.File, e
 	}
 	base := "/programs/" + p.Slug
 	if p.Status == haven.StatusPublished {
-		f.Contact = append(f.Contact, a.link(base+"/report"))
+		f.Contact = append(f.Contact, a.link(base+"#report"))
 	}
 	if p.ContactEmail != "" {
 		f.Contact = append(f.Contact, "mailto:"+p.ContactEmail)

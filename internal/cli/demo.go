@@ -87,16 +87,13 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 // seedDemo creates the demo program and accounts, or gives existing demo
 // accounts new passwords, and returns each account's password.
 func seedDemo(ctx context.Context, a *app.App) (map[string]string, error) {
-	prog, err := a.CreateProgram(ctx, haven.System, app.NewProgram{Slug: "jupyter", Name: "Project Jupyter", Status: "published"})
-	var inv *haven.InvalidError
-	if err != nil && !(errors.As(err, &inv) && inv.Fields["slug"] != "") {
-		return nil, fmt.Errorf("demo program: %w", err)
-	}
 	creds := map[string]string{}
+	users := map[string]*haven.User{}
 	for _, d := range demoAccounts {
 		pw := demoPassword()
 		creds[d.email] = pw
 		u, err := a.CreateUser(ctx, haven.System, app.CreateUserInput{Email: d.email, Password: pw, DisplayName: d.name, Admin: d.admin})
+		var inv *haven.InvalidError
 		if errors.As(err, &inv) && inv.Fields["email"] != "" {
 			// A demo run on kept data: the account exists; renew its password.
 			if u, err = a.UserByEmail(ctx, haven.System, d.email); err == nil {
@@ -106,8 +103,15 @@ func seedDemo(ctx context.Context, a *app.App) (map[string]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("demo account %s: %w", d.email, err)
 		}
-		if d.role != "" && prog != nil {
-			if err := a.SetMember(ctx, haven.System, prog.ID, u.ID, d.role); err != nil {
+		users[d.email] = u
+	}
+	prog, err := seedJupyter(ctx, a, "owner@jupyter.test")
+	if err != nil {
+		return nil, fmt.Errorf("demo program: %w", err)
+	}
+	for _, d := range demoAccounts {
+		if d.role != "" {
+			if err := a.SetMember(ctx, haven.System, prog.ID, users[d.email].ID, d.role); err != nil {
 				return nil, err
 			}
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/haven-project/haven/internal/app"
 	"github.com/haven-project/haven/internal/haven"
+	"github.com/haven-project/haven/internal/markdown"
 	"github.com/haven-project/haven/internal/storetest"
 )
 
@@ -271,6 +272,19 @@ func TestJupyterTexts(t *testing.T) {
 		}
 		if strings.Contains(s, "ã") {
 			t.Errorf("%s holds mojibake", name)
+		}
+	}
+	// Every link survives sanitizing, and the tables render as tables.
+	for name, s := range texts {
+		html := markdown.RenderString(s)
+		if got, want := strings.Count(html, "<a href="), strings.Count(s, "]("); got != want {
+			t.Errorf("%s: %d links rendered, want %d:\n%s", name, got, want, html)
+		}
+	}
+	policy := markdown.RenderString(texts["policy"])
+	for _, want := range []string{"<table>", `href="` + jupyterHubSecurityURL + `"`, `href="` + jupyterServerSecurityURL + `"`, `href="` + jupyterCVEURL + `"`} {
+		if !strings.Contains(policy, want) {
+			t.Errorf("rendered policy lacks %s:\n%s", want, policy)
 		}
 	}
 	if !strings.Contains(texts["policy"], "| Exceptional | 5 working days |") {

@@ -87,10 +87,10 @@ func clip(src string) (string, bool) {
 // fragment links).
 var md = goldmark.New(
 	goldmark.WithParser(parser.NewParser(
-		parser.WithBlockParsers(limitNesting(parser.DefaultBlockParsers())...),
+		parser.WithBlockParsers(blockParsers()...),
 		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
 		parser.WithInlineParsers(util.Prioritized(inlineBudget{}, -1000)),
-		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+		parser.WithParagraphTransformers(util.Prioritized(refLimit{parser.LinkReferenceParagraphTransformer}, 100)),
 		// The GFM table extension, with a cap on the cells it may create.
 		parser.WithParagraphTransformers(util.Prioritized(tableBudget{extension.NewTableParagraphTransformer()}, 200)),
 		parser.WithASTTransformers(util.Prioritized(extension.NewTableASTTransformer(), 0)),

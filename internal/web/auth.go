@@ -113,6 +113,12 @@ func (s *Server) logIn(w http.ResponseWriter, r *http.Request) error {
 	if done, err := s.handleForm(w, r, "login", p, err); done {
 		return err
 	}
+	// A browser that logs in again leaves no orphan session behind.
+	if actor := actorFrom(r); actor.SignedIn() {
+		if err := s.app.LogOut(r.Context(), actor); err != nil {
+			return err
+		}
+	}
 	if res.Device != "" {
 		s.setCookie(w, s.deviceCookieName(), res.Device, s.app.Now().Add(180*24*time.Hour))
 	}
