@@ -87,6 +87,7 @@ func mfaLogIn(t *testing.T, e *apptest.Env, email string) string {
 // that confirms set-up is spent, a code works once, and time steps only
 // move forward (a later step used makes earlier codes useless).
 func TestConfirmTOTPCodeIsSpent(t *testing.T) {
+	t.Parallel()
 	apptest.Run(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		u := e.CreateUser(t, "tia@example.test", pw, false)
@@ -174,6 +175,7 @@ func TestConfirmTOTPCodeIsSpent(t *testing.T) {
 // for its second factor can complete log-in: a full session, an unknown
 // secret and an expired pending session get ErrUnauthenticated.
 func TestCompleteLogInRefusesOtherSessions(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := apptest.New(t)
 	u := e.CreateUser(t, "ned@example.test", pw, false)
@@ -205,6 +207,7 @@ func TestCompleteLogInRefusesOtherSessions(t *testing.T) {
 // TestCreateTokenValidation checks the rules for API tokens: a name is
 // required and short, the lifetime is 0 (none) or 1 to 366 days.
 func TestCreateTokenValidation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := apptest.New(t)
 	u := e.CreateUser(t, "tom@example.test", pw, false)
@@ -256,6 +259,7 @@ func TestCreateTokenValidation(t *testing.T) {
 // expires or is revoked, at once, and that the number of live tokens is
 // capped.
 func TestTokenLifetime(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := apptest.New(t)
 	u := e.CreateUser(t, "lia@example.test", pw, false)
@@ -314,6 +318,7 @@ func TestTokenLifetime(t *testing.T) {
 // for the field: CreateUser (admins, command line), SignUp, ChangePassword,
 // SetUserPassword.
 func TestPasswordPolicyEverywhere(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := apptest.New(t)
 	owner := e.CreateUser(t, "pat@example.test", pw, false)
@@ -372,6 +377,7 @@ func TestPasswordPolicyEverywhere(t *testing.T) {
 // TestPasswordNotTruncated checks ASVS 6.2.8: passwords that differ only
 // after byte 72 (bcrypt's limit) are different passwords.
 func TestPasswordNotTruncated(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	long := strings.Repeat("abcdefgh", 9) // 72 bytes
 	u := e.CreateUser(t, "lee@example.test", long+"-one", false)
@@ -390,6 +396,7 @@ func secretIn(t *testing.T, e *apptest.Env, to, prefix string) string {
 // work once and expire, and that a reset link sent to an address the
 // account no longer uses is void.
 func TestOneTimeLinks(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := apptest.New(t)
 
@@ -463,6 +470,7 @@ func TestOneTimeLinks(t *testing.T) {
 // ends the account's throttle (the log-in page tells a throttled person
 // to reset their password).
 func TestResetLiftsAccountThrottle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := apptest.New(t)
 	u := e.CreateUser(t, "kim@example.test", pw, false)
@@ -491,6 +499,7 @@ func TestResetLiftsAccountThrottle(t *testing.T) {
 // another replica, a restore), so its sessions were not deleted:
 // Authenticate, AuthenticateToken and CompleteLogIn still refuse it.
 func TestDisabledAccountEndsOnNextRequest(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := apptest.New(t)
 	u := e.CreateUser(t, "dan@example.test", pw, false)
@@ -527,9 +536,10 @@ func TestDisabledAccountEndsOnNextRequest(t *testing.T) {
 // failed check let every parallel guess through.) Hashing is made slower
 // than in other tests, to keep many guesses in flight.
 func TestLogInThrottleHoldsUnderParallelGuesses(t *testing.T) {
+	t.Parallel()
 	apptest.Run(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
-		a := app.New(e.DB, app.Config{Now: e.Clock.Now, Passwords: password.Hasher{Memory: 8 * 1024, Time: 1, Threads: 1}})
+		a := app.New(e.DB, app.Config{Now: e.Clock.Now, Passwords: password.Hasher{Memory: 4 * 1024, Time: 1, Threads: 1}})
 		u := e.CreateUser(t, "pia@example.test", pw, false)
 		if err := a.SetUserPassword(ctx, haven.System, u.ID, pw); err != nil {
 			t.Fatal(err)
@@ -548,15 +558,15 @@ func TestLogInThrottleHoldsUnderParallelGuesses(t *testing.T) {
 			wg.Wait()
 			return int(c.Load())
 		}
-		if n := guess(100,
+		if n := guess(60,
 			func(i int) haven.Actor { return haven.Actor{IP: fmt.Sprintf("203.0.113.%d", i+1)} },
 			func(int) string { return u.Email }); n != 10 {
-			t.Errorf("%d of 100 parallel guesses at one account were checked, want 10", n)
+			t.Errorf("%d of 60 parallel guesses at one account were checked, want 10", n)
 		}
-		if n := guess(100,
+		if n := guess(60,
 			func(int) haven.Actor { return haven.Actor{IP: "198.51.100.1"} },
 			func(i int) string { return fmt.Sprintf("nobody%d@example.test", i) }); n != 50 {
-			t.Errorf("%d of 100 parallel guesses from one address were checked, want 50", n)
+			t.Errorf("%d of 60 parallel guesses from one address were checked, want 50", n)
 		}
 	})
 }

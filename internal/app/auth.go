@@ -24,7 +24,9 @@ import (
 // fixed windows in the database, shared by replicas. An attempt is counted
 // before its password is checked, atomically: counting only after a
 // failure let parallel guesses all pass the check before any was counted.
-// So successes count too; a trusted device's success resets its counter.
+// A right password resets the account's or the device's counter (whoever
+// knows it has nothing left to guess); the address counter counts every
+// attempt, so that an attacker's own account cannot reset it.
 const (
 	throttleWindow    = 15 * time.Minute
 	maxFailuresIP     = 50
@@ -178,6 +180,9 @@ func (a *App) LogIn(ctx context.Context, actor haven.Actor, in LogInInput) (LogI
 	}
 	if devKey != "" {
 		a.db.ResetThrottle(ctx, devKey)
+	}
+	if !trusted {
+		a.db.ResetThrottle(ctx, acctKey)
 	}
 	if !res.MFARequired {
 		a.log.Info("log-in", "user_id", u.ID, "ip", actor.IP)

@@ -59,6 +59,7 @@ var (
 // Authenticate loads. A use case added without a row here is not
 // authorization-tested: add it.
 func TestPermissionMatrix(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := apptest.New(t)
 

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -63,6 +65,18 @@ func (a *App) programFor(ctx context.Context, db *store.DB, actor haven.Actor, s
 		return nil, haven.ErrUnauthenticated
 	}
 	return nil, haven.ErrForbidden
+}
+
+// lockedProgramFor is programFor for a use case that reads the program,
+// decides and writes: it returns the program read again under its row
+// lock, so that concurrent changes on PostgreSQL queue instead of one
+// overwriting the other (or both passing the last-owner check).
+func (a *App) lockedProgramFor(ctx context.Context, tx *store.DB, actor haven.Actor, slug string, perm haven.Permission) (*haven.Program, error) {
+	p, err := a.programFor(ctx, tx, actor, slug, perm)
+	if err != nil {
+		return nil, err
+	}
+	return tx.LockProgram(ctx, p.ID)
 }
 
 // Programs lists the programs the actor may see.
@@ -291,7 +305,7 @@ var statusChanges = map[[2]haven.ProgramStatus]string{
 func (a *App) UpdateProgram(ctx context.Context, actor haven.Actor, slug string, patch ProgramPatch) (*haven.Program, error) {
 	var out *haven.Program
 	err := a.tx(ctx, func(tx *store.DB) error {
-		p, err := a.programFor(ctx, tx, actor, slug, haven.PermManageProgram)
+		p, err := a.lockedProgramFor(ctx, tx, actor, slug, haven.PermManageProgram)
 		if err != nil {
 			return err
 		}
@@ -414,11 +428,13 @@ func applyPatch(p *haven.Program, patch ProgramPatch) ([]string, error) {
 			}
 		}
 	}
+	// The settings form sends every field: only a different value is a
+	// change (and is recorded as one).
 	if l := patch.Links; l != nil {
 		links, err := checkLinks(*l)
 		if err != nil {
 			v.Add("links", err.Error())
-		} else {
+		} else if !slices.Equal(links, p.Links) {
 			p.Links = links
 			changed = append(changed, "links")
 		}
@@ -432,11 +448,13 @@ func applyPatch(p *haven.Program, patch ProgramPatch) ([]string, error) {
 			for i := range bs {
 				bs[i].Name = strings.TrimSpace(bs[i].Name)
 			}
-			p.Bands = bs
-			changed = append(changed, "severity_bands")
+			if !slices.Equal(bs, p.Bands) {
+				p.Bands = bs
+				changed = append(changed, "severity_bands")
+			}
 		}
 	}
-	if d := patch.ValidationDays; d != nil {
+	if d := patch.ValidationDays; d != nil && !maps.Equal(*d, p.ValidationDays) {
 		p.ValidationDays = *d
 		changed = append(changed, "validation_days")
 	}
@@ -444,7 +462,7 @@ func applyPatch(p *haven.Program, patch ProgramPatch) ([]string, error) {
 		// Validation days name bands, so check them against the bands the
 		// program ends up with.
 		for name, days := range p.ValidationDays {
-			if haven.Severity(p.Bands, bandMid(p.Bands, name)) != name {
+			if bandMid(p.Bands, name) < 0 {
 				v.Add("validation_days", fmt.Sprintf("%q is not one of the program's severity bands.", name))
 			} else if days < 1 || days > 365 {
 				v.Add("validation_days", fmt.Sprintf("%s: give between 1 and 365 working days.", name))
@@ -454,7 +472,7 @@ func applyPatch(p *haven.Program, patch ProgramPatch) ([]string, error) {
 	if c := patch.Calendar; c != nil {
 		if _, err := sla.ParseCalendar(c.TimeZone, c.Weekend, c.Holidays); err != nil {
 			v.Add("calendar", capitalize(err.Error())+".")
-		} else {
+		} else if !equalCalendars(*c, p.Calendar) {
 			p.Calendar = *c
 			changed = append(changed, "calendar")
 		}
@@ -479,6 +497,10 @@ func applyPatch(p *haven.Program, patch ProgramPatch) ([]string, error) {
 		v.Add("retest_bonus", "A VDP pays no money: make the program a bounty program first.")
 	}
 	return changed, v.Err()
+}
+
+func equalCalendars(a, b haven.Calendar) bool {
+	return a.TimeZone == b.TimeZone && slices.Equal(a.Weekend, b.Weekend) && slices.Equal(a.Holidays, b.Holidays)
 }
 
 // bandMid returns a score inside the band named name, or -1.

@@ -191,7 +191,7 @@ type OutOfScopeInput struct {
 // version.
 func (a *App) SetOutOfScope(ctx context.Context, actor haven.Actor, slug string, items []OutOfScopeInput) error {
 	return a.tx(ctx, func(tx *store.DB) error {
-		p, err := a.programFor(ctx, tx, actor, slug, haven.PermManageProgram)
+		p, err := a.lockedProgramFor(ctx, tx, actor, slug, haven.PermManageProgram)
 		if err != nil {
 			return err
 		}

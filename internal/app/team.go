@@ -129,6 +129,13 @@ func (a *App) AcceptInvitation(ctx context.Context, actor haven.Actor, secret st
 		if !strings.EqualFold(inv.Email, u.Email) || !u.Verified() {
 			return &haven.InvalidError{Msg: "This invitation is for another e-mail address. Log in with the account of " + inv.Email + "."}
 		}
+		// A member's role changes through SetRole only: an old link must
+		// not undo a demotion, nor demote the last owner.
+		if _, err := a.memberRole(ctx, tx, inv.ProgramID, u.ID); err == nil {
+			return &haven.InvalidError{Msg: "You are on this program's team already; an owner can change your role."}
+		} else if !errors.Is(err, haven.ErrNotFound) {
+			return err
+		}
 		if err := tx.AcceptInvitation(ctx, inv.ID, a.now()); err != nil {
 			return err
 		}
@@ -166,7 +173,7 @@ func (a *App) SetRole(ctx context.Context, actor haven.Actor, slug string, userI
 		return haven.Invalid("role", "Choose owner, triager or viewer.")
 	}
 	return a.tx(ctx, func(tx *store.DB) error {
-		p, err := a.programFor(ctx, tx, actor, slug, haven.PermManageTeam)
+		p, err := a.lockedProgramFor(ctx, tx, actor, slug, haven.PermManageTeam)
 		if err != nil {
 			return err
 		}
@@ -196,7 +203,7 @@ func (a *App) RemoveMember(ctx context.Context, actor haven.Actor, slug string, 
 		if userID == actor.UserID() {
 			perm = haven.PermViewProgram
 		}
-		p, err := a.programFor(ctx, tx, actor, slug, perm)
+		p, err := a.lockedProgramFor(ctx, tx, actor, slug, perm)
 		if err != nil {
 			return err
 		}
@@ -210,6 +217,13 @@ func (a *App) RemoveMember(ctx context.Context, actor haven.Actor, slug string, 
 			}
 		}
 		if err := tx.DeleteMembership(ctx, p.ID, userID); err != nil {
+			return err
+		}
+		u, err := tx.User(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if err := tx.RevokeInvitationsTo(ctx, p.ID, u.Email, a.now()); err != nil {
 			return err
 		}
 		return a.audit(ctx, tx, actor, "program.remove_member", programTarget(p), map[string]any{"user_id": userID, "role": old})

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -254,7 +255,7 @@ func TestUserList(t *testing.T) {
 	t.Parallel()
 	dir := migrated(t)
 	out := must(t, nil, "user", "list", "--data", dir).stdout
-	if got, want := strings.Fields(out), []string{"ID", "EMAIL", "NAME", "ADMIN", "STATUS", "TWO-FACTOR"}; !slicesEqual(got, want) {
+	if got, want := strings.Fields(out), []string{"ID", "EMAIL", "NAME", "ADMIN", "STATUS", "TWO-FACTOR"}; !slices.Equal(got, want) {
 		t.Errorf("empty user list = %q, want only the header %v", out, want)
 	}
 	must(t, nil, "user", "create", "--data", dir, "--email", "b@example.org", "--password", goodPassword)
@@ -264,8 +265,6 @@ func TestUserList(t *testing.T) {
 		t.Errorf("user list rows = %v, want b@example.org (1) then a@example.org (2)", rows)
 	}
 }
-
-func slicesEqual(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }
 
 func TestUserDisable(t *testing.T) {
 	t.Parallel()

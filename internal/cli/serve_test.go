@@ -267,7 +267,7 @@ func TestServeStartFailureStops(t *testing.T) {
 	}
 }
 
-// demoAccountsRE matches a line of the demo's account table.
+// demoAccountRE matches a line of the demo's account table.
 var demoAccountRE = regexp.MustCompile(`(?m)^(\S+@\S+)\s+(demo-[a-z0-9]{12})\s+(.+)$`)
 
 func demoCreds(t *testing.T, out string) map[string]string {

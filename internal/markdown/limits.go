@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/yuin/goldmark/ast"
+	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -18,10 +19,14 @@ import (
 const (
 	// maxNesting bounds block quotes and lists inside each other.
 	maxNesting = 32
+	// maxRun bounds the length of a run of *, _ or ~ that may be
+	// emphasis or strikethrough: each pair of characters in a run nests one
+	// more element, and ten thousand of them make a DOM no browser builds.
+	maxRun = 3
 	// maxDelimiters bounds the runs of *, _, ~ and `, and the [, ![ and ]
 	// of links, that one paragraph, heading or table cell may use as
-	// Markdown; later ones are text.
-	maxDelimiters = 500
+	// Markdown. From the next one on, the rest of its line is text.
+	maxDelimiters = 200
 	// maxRefLines bounds the lines of a paragraph goldmark searches for
 	// link reference definitions ([label]: url), which takes time
 	// quadratic in the lines of one paragraph.
@@ -67,8 +72,10 @@ func (l nestingLimit) Open(parent ast.Node, reader text.Reader, pc parser.Contex
 	return l.BlockParser.Open(parent, reader, pc)
 }
 
-// inlineBudget runs before goldmark's inline parsers and turns the
-// delimiters of a block beyond maxDelimiters into text.
+// inlineBudget runs before goldmark's inline parsers. It turns runs of *, _
+// or ~ longer than maxRun into text, and once a block has used
+// maxDelimiters, the rest of each line from the next delimiter on, so that
+// no parser scans ahead from it.
 type inlineBudget struct{}
 
 var inlineBudgetKey = parser.NewContextKey()
@@ -88,24 +95,28 @@ func (inlineBudget) Parse(parent ast.Node, block text.Reader, pc parser.Context)
 	if len(line) == 0 {
 		return nil
 	}
-	n := 1
-	switch c := line[0]; c {
-	case '*', '_', '~', '`':
-		for n < len(line) && line[n] == c {
-			n++
-		}
-	case '!':
-		if len(line) < 2 || line[1] != '[' {
-			return nil
-		}
-		n = 2
+	if line[0] == '!' && (len(line) < 2 || line[1] != '[') {
+		return nil
 	}
 	count := pc.ComputeIfAbsent(inlineBudgetKey, func() any { return &inlineCount{} }).(*inlineCount)
 	if count.block != parent {
 		count.block, count.n = parent, 0
 	}
 	count.n++
-	if count.n <= maxDelimiters {
+	var n int
+	switch {
+	case count.n > maxDelimiters:
+		// Stop before the line ending, which goldmark turns into a line
+		// break.
+		n = len(bytes.TrimRight(line, "\r\n"))
+	case line[0] == '*' || line[0] == '_' || line[0] == '~':
+		for n < len(line) && line[n] == line[0] {
+			n++
+		}
+		if n <= maxRun {
+			return nil
+		}
+	default:
 		return nil
 	}
 	block.Advance(n)
@@ -192,4 +203,67 @@ func (r refLimit) Transform(node *ast.Paragraph, reader text.Reader, pc parser.C
 		return
 	}
 	r.ParagraphTransformer.Transform(node, reader, pc)
+}
+
+// tablePipes does the work of goldmark's table AST transformer, which it
+// replaces: inside a code span in a table cell, "\|" stands for "|" (GFM
+// needs the backslash so that the pipe does not end the cell). goldmark's
+// transformer compares every such cell with every escaped pipe of the
+// document, which takes time quadratic in their number. Every "|" in a cell
+// is escaped, or it would have ended the cell, so tablePipes removes the
+// backslash before each one, in one pass.
+type tablePipes struct{}
+
+// Transform implements parser.ASTTransformer.
+func (tablePipes) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	source := reader.Source()
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering || n.Kind() != ast.KindCodeSpan || !inTableCell(n) {
+			return ast.WalkContinue, nil
+		}
+		for c := n.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			if t, ok := c.(*ast.Text); ok {
+				unescapePipes(n, t, source)
+			}
+			c = next
+		}
+		return ast.WalkSkipChildren, nil
+	})
+}
+
+func inTableCell(n ast.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Kind() == extast.KindTableCell {
+			return true
+		}
+	}
+	return false
+}
+
+// unescapePipes replaces t, a child of the code span, by raw text segments
+// without the backslash of each "\|".
+func unescapePipes(span ast.Node, t *ast.Text, source []byte) {
+	seg := t.Segment
+	value := seg.Value(source)
+	if !bytes.Contains(value, []byte(`\|`)) {
+		return
+	}
+	prev := ast.Node(t)
+	start := 0
+	for {
+		i := bytes.Index(value[start:], []byte(`\|`))
+		if i < 0 {
+			break
+		}
+		part := seg
+		part.Start, part.Stop = seg.Start+start, seg.Start+start+i
+		partNode := ast.NewRawTextSegment(part)
+		span.InsertAfter(span, prev, partNode)
+		prev = partNode
+		start += i + 1 // keep the pipe
+	}
+	rest := ast.NewRawTextSegment(seg.WithStart(seg.Start + start))
+	span.InsertAfter(span, prev, rest)
+	span.RemoveChild(span, t)
 }

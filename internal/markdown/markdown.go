@@ -93,7 +93,7 @@ var md = goldmark.New(
 		parser.WithParagraphTransformers(util.Prioritized(refLimit{parser.LinkReferenceParagraphTransformer}, 100)),
 		// The GFM table extension, with a cap on the cells it may create.
 		parser.WithParagraphTransformers(util.Prioritized(tableBudget{extension.NewTableParagraphTransformer()}, 200)),
-		parser.WithASTTransformers(util.Prioritized(extension.NewTableASTTransformer(), 0)),
+		parser.WithASTTransformers(util.Prioritized(tablePipes{}, 0)),
 	)),
 	goldmark.WithExtensions(
 		extension.NewLinkify(extension.WithLinkifyAllowedProtocols([]string{"http", "https", "mailto"})),

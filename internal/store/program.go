@@ -127,6 +127,20 @@ func (db *DB) Program(ctx context.Context, id int64) (*haven.Program, error) {
 	return p, nil
 }
 
+// LockProgram returns the program with the given id, read after taking
+// its row's write lock, which PostgreSQL holds until the transaction ends
+// (SQLite has one writer anyway). A use case that reads a program, decides
+// and writes (settings, the out-of-scope list, the last owner check) locks
+// it first, so concurrent changes queue instead of overwriting each other.
+func (db *DB) LockProgram(ctx context.Context, id int64) (*haven.Program, error) {
+	p, err := scanProgram(db.wr.QueryRowContext(ctx, `UPDATE programs SET slug = slug WHERE id = $1
+		RETURNING `+programColumns, id))
+	if err != nil {
+		return nil, fmt.Errorf("store.LockProgram(%d): %w", id, db.scanErr(err))
+	}
+	return p, nil
+}
+
 // ProgramBySlug returns the program with the given slug.
 func (db *DB) ProgramBySlug(ctx context.Context, slug string) (*haven.Program, error) {
 	p, err := scanProgram(db.queryRow(ctx, `SELECT `+programColumns+` FROM programs WHERE slug = $1`, slug))

@@ -103,6 +103,18 @@ func (db *DB) RevokeInvitation(ctx context.Context, programID, id int64, now tim
 		AND accepted_at IS NULL AND revoked_at IS NULL`, dbTime(now), id, programID)
 }
 
+// RevokeInvitationsTo withdraws every open invitation of a program to an
+// address (any case): a member who is removed cannot come back through a
+// link sent earlier.
+func (db *DB) RevokeInvitationsTo(ctx context.Context, programID int64, email string, now time.Time) error {
+	_, err := db.exec(ctx, `UPDATE invitations SET revoked_at = $1 WHERE program_id = $2 AND lower(email) = lower($3)
+		AND accepted_at IS NULL AND revoked_at IS NULL`, dbTime(now), programID, email)
+	if err != nil {
+		return fmt.Errorf("store.RevokeInvitationsTo: %w", err)
+	}
+	return nil
+}
+
 // InsertProgramUpdate stores an update (published when PublishedAt is set).
 func (db *DB) InsertProgramUpdate(ctx context.Context, u haven.ProgramUpdate) (int64, error) {
 	return db.insertID(ctx, `INSERT INTO program_updates (program_id, title, body, author_id, created_at, published_at)

@@ -243,6 +243,7 @@ func accLogInTOTP(t *testing.T, e *apptest.Env, c *apptest.Client, email, pw, co
 // its button is pressed, and an unconfirmed account cannot log in (ASVS
 // 6.3.8: sign-up for a taken address answers like a new one).
 func TestSignUpJourney(t *testing.T) {
+	t.Parallel()
 	apptest.Run(t, func(t *testing.T, e *apptest.Env) {
 		c := e.Client(t)
 		const email = "dora@example.test"
@@ -323,6 +324,7 @@ func TestSignUpJourney(t *testing.T) {
 // 6.2.1, 6.2.4, 6.2.9): too short, common and personal passwords are
 // refused with the form kept; 8 and 128 characters are accepted.
 func TestSignUpPasswordPolicy(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	tests := []struct {
 		name, email, pw, msg string
@@ -360,6 +362,7 @@ func TestSignUpPasswordPolicy(t *testing.T) {
 // an unconfirmed account with a wrong password and a disabled account with
 // the right password all get the same page (ASVS 6.3.8).
 func TestLogInAnswersAlike(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.CreateUser(t, "known@example.test", accPassword, false)
 	off := e.CreateUser(t, "off@example.test", accPassword, false)
@@ -399,6 +402,7 @@ func TestLogInAnswersAlike(t *testing.T) {
 // five wrong codes end the attempt, and turning it off needs password and
 // code.
 func TestTwoFactorJourney(t *testing.T) {
+	t.Parallel()
 	apptest.Run(t, func(t *testing.T, e *apptest.Env) {
 		const email = "tess@example.test"
 		e.CreateUser(t, email, accPassword, false)
@@ -548,6 +552,7 @@ func TestTwoFactorJourney(t *testing.T) {
 // expire after an hour, are voided by a newer one, and a reset ends every
 // session.
 func TestPasswordReset(t *testing.T) {
+	t.Parallel()
 	apptest.Run(t, func(t *testing.T, e *apptest.Env) {
 		const email, stranger = "rita@example.test", "nobody@example.test"
 		e.CreateUser(t, email, accPassword, false)
@@ -617,6 +622,7 @@ func TestPasswordReset(t *testing.T) {
 // TestPasswordResetNeedsSecondFactor checks that a reset link alone does
 // not take over an account with two-factor on (ASVS 6.4.3).
 func TestPasswordResetNeedsSecondFactor(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	const email = "mia@example.test"
 	e.CreateUser(t, email, accPassword, false)
@@ -655,6 +661,7 @@ func TestPasswordResetNeedsSecondFactor(t *testing.T) {
 // it needs the current password, can sign out other sessions but keeps
 // this one, and tells the owner by mail.
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	const email = "paul@example.test"
 	e.CreateUser(t, email, accPassword, false)
@@ -701,6 +708,7 @@ func TestChangePassword(t *testing.T) {
 // confirmation at the new address, change on POST only, old address told,
 // taken addresses answered alike with nothing sent.
 func TestChangeEmail(t *testing.T) {
+	t.Parallel()
 	apptest.Run(t, func(t *testing.T, e *apptest.Env) {
 		const oldAddr, newAddr, taken = "olga@example.test", "olga@new.example.test", "tom@example.test"
 		e.CreateUser(t, oldAddr, accPassword, false)
@@ -778,6 +786,7 @@ func accSessions(t *testing.T, c *apptest.Client) map[string]string {
 // request, "sign out all other sessions" keeps only this one, and another
 // account's session id is not found.
 func TestSessions(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	const email = "sam@example.test"
 	e.CreateUser(t, email, accPassword, false)
@@ -857,6 +866,7 @@ func TestSessions(t *testing.T) {
 // timeouts with the fake clock (ASVS 7.3.1, 7.3.2). The client keeps its
 // cookie throughout, so the refusal is the server's.
 func TestSessionTimeouts(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	const email = "ida@example.test"
 	e.CreateUser(t, email, accPassword, false)
@@ -904,6 +914,7 @@ func TestSessionTimeouts(t *testing.T) {
 // one address failing 50 times is throttled across accounts; the windows
 // end after 15 minutes.
 func TestLogInThrottling(t *testing.T) {
+	t.Parallel()
 	e := apptest.NewWith(t, apptest.Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
 	const victim = "vera@example.test"
 	e.CreateUser(t, victim, accPassword, false)
@@ -978,6 +989,7 @@ func TestLogInThrottling(t *testing.T) {
 // disabled account's session and API token die on their next request,
 // and only admins see the page.
 func TestAdmin(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	admin := e.CreateUser(t, "ada@example.test", accPassword, true)
 	user := e.CreateUser(t, "rex@example.test", accPassword, false)
@@ -1013,6 +1025,7 @@ func TestAdmin(t *testing.T) {
 // TestFirstAdminSetup checks ASVS 6.3.2: a fresh instance has no account,
 // and its first admin comes from a one-time setup link.
 func TestFirstAdminSetup(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := apptest.New(t)
 	if n := accUserCount(t, e); n != 0 {
@@ -1053,6 +1066,7 @@ func TestFirstAdminSetup(t *testing.T) {
 // working once an admin exists by another way (the command line), so it
 // cannot make a second admin.
 func TestSetupLinkAfterAdminExists(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	link, err := e.App.SetupLink(context.Background())
 	if err != nil {
@@ -1072,6 +1086,7 @@ func TestSetupLinkAfterAdminExists(t *testing.T) {
 // trusted proxies, X-Forwarded-For is ignored, so changing it does not
 // escape the per-address limit.
 func TestLogInThrottlingUntrustedForwardedFor(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.CreateUser(t, "carl@example.test", accPassword, false)
 	for i := 1; i <= 50; i++ {

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/haven-project/haven/internal/app"
@@ -29,10 +31,17 @@ func decodeJSON(r *http.Request, v any) error {
 		switch {
 		case errors.Is(err, io.EOF):
 			return badRequest("The request body is empty; send a JSON object.")
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return badRequest("The body is not valid JSON: it ends before the object does.")
 		case errors.As(err, &syn):
 			return badRequest(fmt.Sprintf("The body is not valid JSON (at byte %d).", syn.Offset))
+		case errors.As(err, &typ) && typ.Field == "":
+			return badRequest("The body must be a JSON object.")
 		case errors.As(err, &typ):
-			return badRequest(fmt.Sprintf("Field %q must be a JSON %s.", typ.Field, typ.Type.Kind()))
+			return badRequest(fmt.Sprintf("Field %q must be %s.", safeLogText(typ.Field), jsonKind(typ.Type)))
+		case strings.HasPrefix(err.Error(), unknownFieldPrefix):
+			return badRequest(fmt.Sprintf("The body has an unknown field %s; /api/v1/openapi.json lists the fields each operation takes.",
+				safeLogText(strings.TrimPrefix(err.Error(), unknownFieldPrefix))))
 		default:
 			return badRequest("The body could not be read as the expected JSON object: " + safeLogText(err.Error()) + ".")
 		}
@@ -41,6 +50,33 @@ func decodeJSON(r *http.Request, v any) error {
 		return badRequest("Send one JSON object, with nothing after it.")
 	}
 	return nil
+}
+
+// unknownFieldPrefix starts encoding/json's error for a field the target
+// does not have (it has no error type of its own).
+const unknownFieldPrefix = "json: unknown field "
+
+// jsonKind names the JSON a Go type decodes from, for a client.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a JSON string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a JSON number"
+	case reflect.Slice, reflect.Array:
+		return "a JSON array"
+	case reflect.Map, reflect.Struct:
+		return "a JSON object"
+	}
+	return "a JSON " + t.Kind().String()
 }
 
 // requestError is a 400 with a message for the client.
@@ -115,10 +151,15 @@ func (s *Server) programJSON(v *app.ProgramView) apiProgram {
 		Slug: v.Slug, Name: v.Name, Organisation: v.Organisation, Status: string(v.Status), Kind: string(v.Kind),
 		Currency: v.Currency, URL: s.cfg.BaseURL + "/programs/" + v.Slug, Policy: v.Policy, Rules: v.Rules,
 		SafeHarbour: v.SafeHarbour, Guidelines: v.Guidelines, PolicyVersion: v.PolicyVersion, ContactEmail: v.ContactEmail,
-		PGPFingerprint: v.PGPFinger, Links: v.Links, Assets: []apiAsset{}, Bands: v.Bands, ValidationDays: v.ValidationDays,
-		Calendar: v.Calendar, Rewards: []apiReward{}, RetestBonus: cur.Major(money.Amount(v.RetestBonus)),
-		OutOfScope: []apiOutOfScope{}, UpdatedAt: v.UpdatedAt,
+		PGPFingerprint: v.PGPFinger, Links: nonNil(v.Links), Assets: []apiAsset{}, Bands: nonNil(v.Bands),
+		ValidationDays: v.ValidationDays, Calendar: v.Calendar, Rewards: []apiReward{},
+		RetestBonus: cur.Major(money.Amount(v.RetestBonus)), OutOfScope: []apiOutOfScope{}, UpdatedAt: v.UpdatedAt,
 	}
+	// Lists are arrays and maps objects, never null.
+	if out.ValidationDays == nil {
+		out.ValidationDays = map[string]int{}
+	}
+	out.Calendar.Weekend, out.Calendar.Holidays = nonNil(out.Calendar.Weekend), nonNil(out.Calendar.Holidays)
 	for _, a := range v.Assets {
 		out.Assets = append(out.Assets, assetJSON(a))
 	}
@@ -132,6 +173,35 @@ func (s *Server) programJSON(v *app.ProgramView) apiProgram {
 	if v.Role != "" || v.CanManage {
 		out.Role = string(v.Role)
 		out.NeedsInfoDays = v.NeedsInfoDays
+	}
+	return out
+}
+
+// nonNil returns s, or an empty slice for nil, so JSON shows [] not null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// apiProgramFields maps the names the app gives program fields in
+// validation errors to the API's names, where they differ.
+var apiProgramFields = map[string]string{"rules": "rules_of_engagement", "guidelines": "reporting_guidelines"}
+
+// apiFieldNames returns err with its field messages under the API's
+// names.
+func apiFieldNames(err error, names map[string]string) error {
+	var inv *haven.InvalidError
+	if !errors.As(err, &inv) || len(inv.Fields) == 0 {
+		return err
+	}
+	out := &haven.InvalidError{Msg: inv.Msg, Fields: make(map[string]string, len(inv.Fields))}
+	for k, msg := range inv.Fields {
+		if n, ok := names[k]; ok {
+			k = n
+		}
+		out.Fields[k] = msg
 	}
 	return out
 }
@@ -250,7 +320,7 @@ func (s *Server) apiPatchProgram(w http.ResponseWriter, r *http.Request) error {
 		patch.RetestBonus = &b
 	}
 	if _, err := s.app.UpdateProgram(r.Context(), actorFrom(r), r.PathValue("slug"), patch); err != nil {
-		return err
+		return apiFieldNames(err, apiProgramFields)
 	}
 	return s.apiProgram(w, r)
 }
@@ -523,7 +593,7 @@ func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) error {
 	if err := s.app.Invite(r.Context(), actorFrom(r), r.PathValue("slug"), in.Email, haven.Role(in.Role)); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusAccepted, map[string]string{"status": "invited", "email": in.Email, "role": in.Role})
+	return writeJSON(w, http.StatusAccepted, map[string]string{"status": "invited", "email": strings.TrimSpace(in.Email), "role": in.Role})
 }
 
 func (s *Server) apiSetRole(w http.ResponseWriter, r *http.Request) error {

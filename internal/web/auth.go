@@ -2,8 +2,10 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -105,9 +107,13 @@ func (s *Server) logIn(w http.ResponseWriter, r *http.Request) error {
 		p.Errors = &haven.InvalidError{Msg: "Confirm your e-mail address first: we sent you a new link."}
 		return s.renderForm(w, r, "login", p)
 	}
-	if errors.Is(err, haven.ErrTooManyRequests) {
-		p.Errors = &haven.InvalidError{Msg: "Too many failed attempts. Wait 15 minutes, or reset your password."}
-		w.Header().Set("Retry-After", "900")
+	var rl *haven.RateLimitError
+	if errors.As(err, &rl) {
+		wait := (rl.RetryAfterSeconds + 59) / 60
+		p.Errors = &haven.InvalidError{Msg: fmt.Sprintf("Too many failed attempts. Wait %d minutes, or reset your password.", max(wait, 1))}
+		if rl.RetryAfterSeconds > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(rl.RetryAfterSeconds))
+		}
 		return s.renderStatus(w, r, http.StatusTooManyRequests, "login", p)
 	}
 	if done, err := s.handleForm(w, r, "login", p, err); done {
@@ -201,9 +207,19 @@ type messagePage struct {
 }
 
 func (s *Server) message(w http.ResponseWriter, r *http.Request, title, body string) error {
+	return s.messageStatus(w, r, http.StatusOK, title, body)
+}
+
+// deadLink tells that a one-time link was used, expired or replaced, with
+// 404: the link no longer names anything.
+func (s *Server) deadLink(w http.ResponseWriter, r *http.Request, body string) error {
+	return s.messageStatus(w, r, http.StatusNotFound, "This link does not work", body)
+}
+
+func (s *Server) messageStatus(w http.ResponseWriter, r *http.Request, status int, title, body string) error {
 	p := &messagePage{basePage: s.base(r, title), Heading: title, Body: body}
 	p.Narrow = true
-	return s.render(w, r, "message", p)
+	return s.renderStatus(w, r, status, "message", p)
 }
 
 func (s *Server) showSignUpSent(w http.ResponseWriter, r *http.Request) error {
@@ -232,8 +248,7 @@ func (s *Server) showVerify(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) verify(w http.ResponseWriter, r *http.Request) error {
 	err := s.app.VerifyEmail(r.Context(), actorFrom(r), r.PathValue("token"))
 	if errors.Is(err, haven.ErrNotFound) {
-		return s.message(w, r, "This link does not work",
-			"It was used already, it expired, or it is not complete. Log in to get a new confirmation link.")
+		return s.deadLink(w, r, "It was used already, it expired, or it is not complete. Log in to get a new confirmation link.")
 	}
 	if err != nil {
 		return err
@@ -278,8 +293,7 @@ func (s *Server) showReset(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) badResetLink(w http.ResponseWriter, r *http.Request) error {
-	return s.message(w, r, "This link does not work",
-		"It was used already, it expired, or a newer link replaced it. Ask for a new one from the log-in page.")
+	return s.deadLink(w, r, "It was used already, it expired, or a newer link replaced it. Ask for a new one from the log-in page.")
 }
 
 func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {

@@ -112,7 +112,24 @@ func (s *Server) showProgramSettings(w http.ResponseWriter, r *http.Request) err
 	return s.render(w, r, "program_settings", &programSettingsPage{managePage: *mp, Weekdays: weekdays, Statuses: statusActions(mp.Program.Program)})
 }
 
+// parsePostForm fills r.PostForm. A handler that ranges over r.PostForm
+// needs it: r.PostFormValue parses the body as a side effect, a range over
+// the map does not, and sees an empty form.
+func parsePostForm(r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return errBadRequest
+	}
+	return nil
+}
+
 func (s *Server) updateProgramSettings(w http.ResponseWriter, r *http.Request) error {
+	if err := parsePostForm(r); err != nil {
+		return err
+	}
 	mp, err := s.managePage(r, "settings", "Settings")
 	if err != nil {
 		return err
@@ -226,7 +243,16 @@ func (s *Server) setProgramStatus(w http.ResponseWriter, r *http.Request) error 
 	_, err := s.app.UpdateProgram(r.Context(), actorFrom(r), r.PathValue("slug"), app.ProgramPatch{Status: &st})
 	var inv *haven.InvalidError
 	if errors.As(err, &inv) {
-		return err
+		// Show the settings page with the message beside the status
+		// buttons, not a bare error page.
+		mp, perr := s.managePage(r, "settings", "Settings")
+		if perr != nil {
+			return perr
+		}
+		mp.Form = settingsForm(mp.Program.Program, mp.Currency)
+		mp.Errors = inv
+		page := &programSettingsPage{managePage: *mp, Weekdays: weekdays, Statuses: statusActions(mp.Program.Program)}
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "program_settings", page)
 	}
 	if err != nil {
 		return err
@@ -277,6 +303,10 @@ func (s *Server) scopePage(r *http.Request) (*scopePage, error) {
 	}
 	p.Form["tier"] = "1"
 	p.Form["type"] = "package"
+	p.Form["in_scope"] = "on"
+	if mp.Program.Kind == haven.KindBounty {
+		p.Form["bounty_eligible"] = "on"
+	}
 	return p, nil
 }
 
@@ -307,7 +337,8 @@ func (s *Server) addAsset(w http.ResponseWriter, r *http.Request) error {
 	if perr == nil {
 		_, err = s.app.AddAsset(r.Context(), actorFrom(r), r.PathValue("slug"), in)
 	}
-	return s.afterScopeChange(w, r, err, "asset-added", "name", "type", "identifier", "tier", "max_severity", "description", "instructions")
+	return s.afterScopeChange(w, r, err, "asset-added", "name", "type", "identifier", "tier", "max_severity", "description", "instructions",
+		"in_scope", "bounty_eligible")
 }
 
 func (s *Server) updateAsset(w http.ResponseWriter, r *http.Request) error {
@@ -323,7 +354,24 @@ func (s *Server) updateAsset(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		return s.redirect(w, r, "/programs/"+r.PathValue("slug")+"/scope", "asset-saved")
 	}
-	return err
+	// A validation error shows the asset's form again, open, with what was
+	// typed and the messages (not a bare error page).
+	var inv *haven.InvalidError
+	if !errors.As(err, &inv) {
+		return err
+	}
+	p, perr2 := s.scopePage(r)
+	if perr2 != nil {
+		return perr2
+	}
+	tier, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("tier")))
+	p.EditAsset = &haven.Asset{
+		ID: id, Name: r.PostFormValue("name"), Type: haven.AssetType(r.PostFormValue("type")), Identifier: r.PostFormValue("identifier"),
+		Tier: tier, InScope: r.PostFormValue("in_scope") == "on", BountyEligible: r.PostFormValue("bounty_eligible") == "on",
+		MaxSeverity: r.PostFormValue("max_severity"), Description: r.PostFormValue("description"), Instructions: r.PostFormValue("instructions"),
+	}
+	p.Errors = inv
+	return s.renderStatus(w, r, http.StatusUnprocessableEntity, "program_scope", p)
 }
 
 func (s *Server) removeAsset(w http.ResponseWriter, r *http.Request) error {
@@ -366,6 +414,9 @@ func (s *Server) afterScopeChange(w http.ResponseWriter, r *http.Request, err er
 var amountRange = regexp.MustCompile(`^\s*([^-–]+?)\s*(?:[-–]\s*(.+?))?\s*$`)
 
 func (s *Server) setRewards(w http.ResponseWriter, r *http.Request) error {
+	if err := parsePostForm(r); err != nil {
+		return err
+	}
 	v, err := s.app.Program(r.Context(), actorFrom(r), r.PathValue("slug"))
 	if err != nil {
 		return err

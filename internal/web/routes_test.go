@@ -51,6 +51,29 @@ var reviewedPublic = map[string]bool{
 	"GET /setup/{token}":                   true,
 	"POST /setup/{token}":                  true,
 	"GET /api/v1/openapi.json":             true,
+
+	// Programs: what researchers read before they test. Drafts answer 404
+	// to anyone outside their team, like an unknown slug.
+	"GET /programs":                        true,
+	"GET /programs/{slug}":                 true,
+	"GET /programs/{slug}/security.txt":    true, // RFC 9116; 404 for drafts
+	"GET /programs/{slug}/pgp-key.asc":     true, // a public key
+	"GET /programs/{slug}/rules":           true, // what researchers accepted
+	"GET /programs/{slug}/rules/{version}": true,
+	"GET /.well-known/security.txt":        true,
+	// Anonymous feedback is the point: nothing about the sender is kept,
+	// and it is rate-limited per address.
+	"POST /programs/{slug}/feedback": true,
+	// The link is the credential; accepting it needs an account.
+	"GET /invitations/{token}": true,
+	// The API's public reads: public fields of public programs, more with
+	// a token of the team.
+	"GET /api/v1/programs":                 true,
+	"GET /api/v1/programs/{slug}":          true,
+	"GET /api/v1/programs/{slug}/assets":   true,
+	"GET /api/v1/programs/{slug}/rewards":  true,
+	"GET /api/v1/programs/{slug}/updates":  true,
+	"GET /api/v1/programs/{slug}/activity": true,
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]*\}`)

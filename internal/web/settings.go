@@ -95,8 +95,7 @@ func (s *Server) showConfirmEmail(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) confirmEmail(w http.ResponseWriter, r *http.Request) error {
 	err := s.app.ConfirmEmailChange(r.Context(), actorFrom(r), r.PathValue("token"))
 	if errors.Is(err, haven.ErrNotFound) {
-		return s.message(w, r, "This link does not work",
-			"It was used already, it expired, or a newer request replaced it. Ask again from your settings.")
+		return s.deadLink(w, r, "It was used already, it expired, or a newer request replaced it. Ask again from your settings.")
 	}
 	if err != nil {
 		return err
