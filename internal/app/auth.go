@@ -184,6 +184,10 @@ func (a *App) LogIn(ctx context.Context, actor haven.Actor, in LogInInput) (LogI
 	if !trusted {
 		a.db.ResetThrottle(ctx, acctKey)
 	}
+	// Attempts are counted before the password is checked (so parallel
+	// guesses cannot slip past the limit); a right one is taken back from
+	// the address's counter, so many people behind one address can log in.
+	a.db.Unthrottle(ctx, ipKey)
 	if !res.MFARequired {
 		a.log.Info("log-in", "user_id", u.ID, "ip", actor.IP)
 	}

@@ -161,6 +161,9 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // openStore opens the database. Unless migrate is true it refuses a schema
 // older than this binary's.
 func openStore(ctx context.Context, cfg config.Config, migrate bool, log *slog.Logger) (*store.DB, error) {
+	if !migrate && cfg.DatabaseURL == "" && !store.SQLiteExists(cfg.Data) {
+		return nil, fmt.Errorf("there is no Haven database in %s: check --data, or create one with 'haven migrate --data %s' (or start with --migrate)", cfg.Data, cfg.Data)
+	}
 	db, err := store.Open(ctx, cfg.Data, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err

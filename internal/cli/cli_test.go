@@ -156,21 +156,39 @@ func TestMigrate(t *testing.T) {
 
 func TestStaleSchemaRefused(t *testing.T) {
 	t.Parallel()
-	// A fresh directory: store.Open creates an empty haven.db at version 0.
-	dir := t.TempDir()
-	for _, args := range [][]string{
-		{"serve", "--data", dir, "--addr", "127.0.0.1:0"},
-		{"user", "list", "--data", dir},
-		{"token", "list", "--data", dir, "--email", "a@example.org"},
+	// A directory without a database: a mistyped --data must not create
+	// a second, empty instance.
+	empty := t.TempDir()
+	// A database file at schema version 0: opened, never migrated.
+	stale := t.TempDir()
+	db, err := store.Open(context.Background(), stale, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, c := range []struct {
+		dir, advice string
+	}{
+		{empty, "there is no Haven database in"},
+		{stale, "run 'haven migrate'"},
 	} {
-		r := runHaven(t, nil, args...)
-		if r.code != 1 || !strings.Contains(r.stderr, "run 'haven migrate'") || !strings.Contains(r.stderr, "--migrate") {
-			t.Errorf("haven %s on an unmigrated directory: exit %d, stderr %q; want 1 and advice to run 'haven migrate'",
-				strings.Join(args, " "), r.code, r.stderr)
+		for _, args := range [][]string{
+			{"serve", "--data", c.dir, "--addr", "127.0.0.1:0"},
+			{"user", "list", "--data", c.dir},
+			{"token", "list", "--data", c.dir, "--email", "a@example.org"},
+		} {
+			r := runHaven(t, nil, args...)
+			if r.code != 1 || !strings.Contains(r.stderr, c.advice) || !strings.Contains(r.stderr, "haven migrate") || !strings.Contains(r.stderr, "--migrate") {
+				t.Errorf("haven %s: exit %d, stderr %q; want 1, %q and advice to run 'haven migrate' or pass --migrate",
+					strings.Join(args, " "), r.code, r.stderr, c.advice)
+			}
+			if strings.Contains(r.stderr, "listening") {
+				t.Errorf("haven %s: started listening on a stale schema", args[0])
+			}
 		}
-		if strings.Contains(r.stderr, "listening") {
-			t.Errorf("haven %s: started listening on a stale schema", args[0])
-		}
+	}
+	if store.SQLiteExists(empty) {
+		t.Error("a refused command created a database in the empty directory")
 	}
 }
 

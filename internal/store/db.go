@@ -60,6 +60,12 @@ func Open(ctx context.Context, dataDir, databaseURL string) (*DB, error) {
 	return OpenSQLite(ctx, filepath.Join(dataDir, "haven.db"))
 }
 
+// SQLiteExists reports whether dataDir holds a Haven SQLite database.
+func SQLiteExists(dataDir string) bool {
+	_, err := os.Stat(filepath.Join(dataDir, "haven.db"))
+	return err == nil
+}
+
 // OpenSQLite opens (creating it if need be) the SQLite database file at
 // path in WAL mode with synchronous=FULL and foreign keys on. Writes go
 // through one connection (SQLite has one writer); reads use a small pool.

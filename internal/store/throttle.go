@@ -61,3 +61,11 @@ func (db *DB) TrustedDevice(ctx context.Context, userID int64, tokenHash string,
 		AND expires_at > $3`, userID, tokenHash, dbTime(now)).Scan(&n)
 	return n > 0, db.scanErr(err)
 }
+
+// Unthrottle takes back one event counted under key in its current window
+// (a log-in that turned out to be right counts only its attempt, not a
+// failure), never going below zero.
+func (db *DB) Unthrottle(ctx context.Context, key string) error {
+	_, err := db.exec(ctx, `UPDATE throttles SET count = count - 1 WHERE key = $1 AND count > 0`, key)
+	return err
+}

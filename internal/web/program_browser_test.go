@@ -229,6 +229,13 @@ func TestProgramPagesInBrowser(t *testing.T) {
 	for _, s := range []string{"settings", "scope", "team", "updates", "feedback", "history"} {
 		pbShoot(t, tab, e, dir, "manage-"+s, "/programs/jupyter/"+s)
 	}
+	// An asset's edit form opens without JavaScript (<details>).
+	tab.Run(
+		chromedp.Navigate(e.URL("/programs/jupyter/scope")),
+		chromedp.Click(chromedp.CSS(`.asset-edit summary`)),
+		chromedp.WaitVisible(chromedp.ID("asset-1-name")),
+	)
+	tab.Screenshot(filepath.Join(dir, "manage-scope-edit-desktop.png"))
 
 	// A form round trip in the browser: the rewards form saves what the
 	// owner types, and the public page shows it.
@@ -417,9 +424,17 @@ func TestHostileMarkdownInBrowser(t *testing.T) {
 	// Let late requests (an image that started loading) be reported.
 	tab.Run(chromedp.Sleep(200 * time.Millisecond))
 	mu.Lock()
-	defer mu.Unlock()
 	if len(dialogs) > 0 {
 		t.Errorf("payloads opened %d dialogs: %q", len(dialogs), dialogs)
+	}
+	mu.Unlock()
+
+	// The detector works: a dialog opened on purpose is seen.
+	tab.Run(chromedp.Evaluate[chromedp.Void](`setTimeout(() => alert("control"), 0)`), chromedp.Sleep(300*time.Millisecond))
+	mu.Lock()
+	defer mu.Unlock()
+	if len(dialogs) != 1 || !strings.Contains(dialogs[0], "control") {
+		t.Errorf("the dialog listener saw %q after a control alert, want it alone", dialogs)
 	}
 	if len(requests) == 0 {
 		t.Fatal("no request was recorded: the listener does not work")
