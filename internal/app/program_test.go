@@ -165,12 +165,22 @@ func TestCreateProgram(t *testing.T) {
 	if len(act) != 1 || act[0].Type != "program_published" || act[0].Text != "published the program" {
 		t.Errorf("activity of a program created published: %+v", act)
 	}
-	created := false
+	// The history records the creation, the owner named and the owner
+	// invited, each by the admin.
+	actions := map[string]string{}
 	for _, h := range history(t, e, admin, "acme") {
-		created = created || h.Action == "program.create" && h.ActorID == admin.UserID()
+		if h.ActorID == admin.UserID() {
+			actions[h.Action] = h.Detail
+		}
 	}
-	if !created {
-		t.Error("the history lacks program.create by the admin")
+	if _, ok := actions["program.create"]; !ok {
+		t.Errorf("the history lacks program.create by the admin: %v", actions)
+	}
+	if d := actions["program.member_set"]; !strings.Contains(d, fmt.Sprintf(`"user_id":%d`, existing.ID)) || !strings.Contains(d, `"role":"owner"`) {
+		t.Errorf("the history lacks the named owner: %v", actions)
+	}
+	if _, ok := actions["program.invite"]; !ok {
+		t.Errorf("the history lacks the invitation: %v", actions)
 	}
 
 	// The existing account is owner at once (NewProgram.Owners).
@@ -670,7 +680,7 @@ func TestConcurrentEditsKeepEachOther(t *testing.T) {
 		ctx := context.Background()
 		f := newProgramFixture(t, e, "acme", haven.StatusPublished)
 		owner, admin := f.actors["owner"], f.actors["admin"]
-		for round := range 10 {
+		for round := range 6 {
 			name, policy := fmt.Sprintf("Name %d", round), fmt.Sprintf("Policy %d", round)
 			var wg sync.WaitGroup
 			var errName, errPolicy, errOOS error
@@ -937,7 +947,7 @@ func TestLastOwnerRace(t *testing.T) {
 		f := newProgramFixture(t, e, "acme", haven.StatusPublished)
 		a := f.users["owner"]
 		b := e.CreateUser(t, "second@acme.test", pw, false)
-		for round := range 10 {
+		for round := range 6 {
 			for _, u := range []*haven.User{a, b} {
 				if err := e.App.SetMember(ctx, haven.System, f.prog.ID, u.ID, haven.RoleOwner); err != nil {
 					t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/haven-project/haven/internal/haven"
@@ -231,7 +232,7 @@ func (a *App) CreateProgram(ctx context.Context, actor haven.Actor, in NewProgra
 			if err := tx.SetMembership(ctx, p.ID, u.ID, haven.RoleOwner, now); err != nil {
 				return err
 			}
-			if err := a.audit(ctx, tx, actor, "program.member_set", userTarget(u.ID), map[string]any{"program_id": p.ID, "role": haven.RoleOwner}); err != nil {
+			if err := a.audit(ctx, tx, actor, "program.member_set", programTarget(p), map[string]any{"user_id": u.ID, "role": haven.RoleOwner}); err != nil {
 				return err
 			}
 		}
@@ -310,9 +311,14 @@ func (a *App) UpdateProgram(ctx context.Context, actor haven.Actor, slug string,
 			return err
 		}
 		old := *p
-		changed, err := applyPatch(p, patch)
+		changed, err := applyPatch(p, patch, a.now())
 		if err != nil {
 			return err
+		}
+		if p.Currency != old.Currency {
+			if err := rescaleAmounts(ctx, tx, p, old.Currency, patch.RetestBonus == nil); err != nil {
+				return err
+			}
 		}
 		if patch.Status != nil && *patch.Status != old.Status {
 			text, ok := statusChanges[[2]haven.ProgramStatus{old.Status, *patch.Status}]
@@ -353,7 +359,7 @@ func (a *App) UpdateProgram(ctx context.Context, actor haven.Actor, slug string,
 
 // applyPatch validates and applies every set field except Status, and
 // returns the names of the fields whose value changed.
-func applyPatch(p *haven.Program, patch ProgramPatch) ([]string, error) {
+func applyPatch(p *haven.Program, patch ProgramPatch, now time.Time) ([]string, error) {
 	v := &haven.InvalidError{}
 	var changed []string
 	setText := func(name string, dst *string, src *string, max int, required bool) {
@@ -419,7 +425,7 @@ func applyPatch(p *haven.Program, patch ProgramPatch) ([]string, error) {
 			p.PGPKey, p.PGPFinger = "", ""
 			changed = append(changed, "pgp_key")
 		case s != "":
-			key, err := pgp.ParsePublicKey(s)
+			key, err := pgp.ParsePublicKeyAt(s, now)
 			if err != nil {
 				v.Add("pgp_key", err.Error())
 			} else if key.Fingerprint != p.PGPFinger {
@@ -542,4 +548,50 @@ func checkLinks(links []haven.Link) ([]haven.Link, error) {
 		out = append(out, l)
 	}
 	return out, nil
+}
+
+// rescaleAmounts keeps a program's rewards (and retest bonus, unless the
+// same patch set it in the new currency) the same in major units when its
+// currency changes to one with another number of decimals: EUR 250.00 is
+// 25000 minor units, JPY 250 is 250. An amount the new currency cannot
+// hold (cents, in yen) is refused.
+func rescaleAmounts(ctx context.Context, tx *store.DB, p *haven.Program, from string, bonus bool) error {
+	oldCur, err1 := money.ParseCurrency(from)
+	newCur, err2 := money.ParseCurrency(p.Currency)
+	if err1 != nil || err2 != nil || oldCur.Minor == newCur.Minor {
+		return nil
+	}
+	scale := func(a int64) (int64, error) {
+		for d := oldCur.Minor; d < newCur.Minor; d++ {
+			a *= 10
+		}
+		for d := newCur.Minor; d < oldCur.Minor; d++ {
+			if a%10 != 0 {
+				return 0, haven.Invalid("currency", fmt.Sprintf("%s has %d decimals, and an amount has more: round the rewards and the retest bonus first.", newCur.Code, newCur.Minor))
+			}
+			a /= 10
+		}
+		return a, nil
+	}
+	rs, err := tx.Rewards(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	for i := range rs {
+		if rs[i].Min, err = scale(rs[i].Min); err != nil {
+			return err
+		}
+		if rs[i].Max, err = scale(rs[i].Max); err != nil {
+			return err
+		}
+	}
+	if bonus {
+		if p.RetestBonus, err = scale(p.RetestBonus); err != nil {
+			return err
+		}
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	return tx.ReplaceRewards(ctx, p.ID, rs)
 }

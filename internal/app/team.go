@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -266,7 +267,9 @@ func (a *App) SetMember(ctx context.Context, actor haven.Actor, programID, userI
 		if err := tx.SetMembership(ctx, programID, userID, role, a.now()); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, actor, "program.member_set", userTarget(userID), map[string]any{"program_id": programID, "role": role})
+		// Recorded on the program, so that its history shows every
+		// change of its team.
+		return a.audit(ctx, tx, actor, "program.member_set", fmt.Sprintf("program:%d", programID), map[string]any{"user_id": userID, "role": role})
 	})
 }
 

@@ -20,8 +20,9 @@ const (
 	// maxNesting bounds block quotes and lists inside each other.
 	maxNesting = 32
 	// maxRun bounds the length of a run of *, _ or ~ that may be
-	// emphasis or strikethrough: each pair of characters in a run nests one
-	// more element, and ten thousand of them make a DOM no browser builds.
+	// emphasis or strikethrough: each one or two characters of a run nest
+	// one more element, and a run of ten thousand nests deeper than
+	// browsers build a DOM (Chromium stops at 512).
 	maxRun = 3
 	// maxDelimiters bounds the runs of *, _, ~ and `, and the [, ![ and ]
 	// of links, that one paragraph, heading or table cell may use as

@@ -38,21 +38,27 @@ func Render(src string) template.HTML {
 // html/template, such as the HTML part of an e-mail.
 func RenderString(src string) string {
 	src, truncated := clip(src)
+	out, ok := convert(src)
+	if !ok {
+		// Only reference links repeating a long URL thousands of times
+		// get here. Show the text as it is.
+		out = "<pre>" + string(util.EscapeHTML([]byte(src))) + "</pre>\n" + plainNote
+	}
+	if truncated {
+		out += truncatedNote
+	}
+	return policy.Sanitize(out)
+}
+
+// convert runs goldmark on src. It reports false if the HTML would be larger
+// than maxHTML allows.
+func convert(src string) (string, bool) {
 	out := &limitedBuffer{limit: maxHTML(len(src))}
 	out.Grow(len(src) + len(src)/2)
 	if err := md.Convert([]byte(src), out); err != nil || out.full {
-		// Only the size limit makes Convert fail: reference links can
-		// repeat a long URL thousands of times. Show the text as it is.
-		out = &limitedBuffer{}
-		out.Buffer.WriteString("<pre>")
-		out.Buffer.Write(util.EscapeHTML([]byte(src)))
-		out.Buffer.WriteString("</pre>\n")
-		out.Buffer.WriteString(plainNote)
+		return "", false
 	}
-	if truncated {
-		out.Buffer.WriteString(truncatedNote)
-	}
-	return policy.Sanitize(out.String())
+	return out.String(), true
 }
 
 // clip makes src valid UTF-8 without NUL bytes (CommonMark replaces U+0000;
@@ -113,8 +119,9 @@ var md = goldmark.New(
 )
 
 // maxHTML bounds the HTML goldmark may write for a source of n bytes.
-// Ordinary Markdown grows by well under 8 times; only reference links
-// repeated many times grow without bound.
+// Markdown grows by at most 5 times or so ("&" becomes "&amp;", "#\n" becomes
+// "<h1></h1>\n"), tables by more but within maxTableCells; only reference
+// links repeated many times grow without bound.
 func maxHTML(n int) int { return 64<<10 + 8*n }
 
 // limitedBuffer is the goldmark output: a util.BufWriter that keeps at most

@@ -137,9 +137,10 @@ func checkElement(n *html.Node, fail func(string, ...any)) {
 		case key == "class" && !codeClass.MatchString(a.Val):
 			fail("class=%q on <%s>", a.Val, n.Data)
 		}
+		// Browsers ignore whitespace and control characters in a scheme.
 		v := strings.ToLower(strings.Map(dropSpaceAndControl, a.Val))
 		for _, scheme := range []string{"javascript:", "vbscript:", "data:", "file:"} {
-			if (key == "href" || key == "src") && strings.Contains(v, scheme) {
+			if (key == "href" || key == "src") && strings.HasPrefix(v, scheme) {
 				fail("%s=%q on <%s>", a.Key, a.Val, n.Data)
 			}
 		}

@@ -48,8 +48,7 @@ func hasHost(u *url.URL) bool { return u.Host != "" && u.Opaque == "" }
 
 // safeHref is the policy's form of every href, the part of IsSafeURL that
 // bluemonday's scheme and relative-URL rules don't cover: no whitespace,
-// control character or backslash, and no "//" at the start. The regexp is
-// one-pass, so it runs in time linear in the href with a small constant.
+// control character or backslash, and no "//" at the start.
 var safeHref = regexp.MustCompile(`^(?:[^/\\\x00-\x20\x7f][^\\\x00-\x20\x7f]*|/(?:[^/\\\x00-\x20\x7f][^\\\x00-\x20\x7f]*)?)$`)
 
 // attachmentURL is the only form of image source the policy allows: a path

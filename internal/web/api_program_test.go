@@ -800,7 +800,8 @@ func TestAPIProgramInvalidValues(t *testing.T) {
 		p.invalid("PATCH", "/api/v1/programs/vdp", ownerTok, map[string]any{"retest_bonus": 5}, "retest_bonus")
 		p.invalid("PUT", "/api/v1/programs/vdp/rewards", ownerTok, map[string]any{"rewards": []papiReward{{1, "Low", 1, 2}}}, "rewards")
 
-		// Bodies that are not the JSON object the operation takes.
+		// Bodies that are not the JSON object the operation takes: a 400
+		// whose detail says what is wrong (decodeJSON's message).
 		for _, tc := range []struct {
 			name, method, path, body string
 			says                     string // the detail contains this

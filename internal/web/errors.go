@@ -61,6 +61,11 @@ func publicMessage(err error, status int) string {
 	if errors.As(err, &inv) && inv.Msg != "" {
 		return inv.Msg
 	}
+	// A request the API could not read says what is wrong with it.
+	var re *requestError
+	if errors.As(err, &re) {
+		return re.msg
+	}
 	switch status {
 	case http.StatusNotFound:
 		return "There is nothing here, or you may not see it."

@@ -177,18 +177,26 @@ func pbShoot(t *testing.T, tab *browsertest.Tab, e *apptest.Env, dir, name, path
 	tab.SetViewport(1280, 900, false)
 }
 
-// TestProgramPagesInBrowser opens every program page, public and
-// management, in Chromium.
-func TestProgramPagesInBrowser(t *testing.T) {
-	t.Parallel()
-	e := apptest.New(t)
-	owner := pbProgram(t, e)
-	// A policy change after publishing makes rules version 2.
+// pbPolicyChange changes the policy after publishing, so that rules
+// version 1 has a diff to show.
+func pbPolicyChange(t *testing.T, e *apptest.Env) {
+	t.Helper()
 	changed := "Project Jupyter welcomes reports of security vulnerabilities in **JupyterLab**, **Jupyter Server** and **JupyterHub**.\n\n" +
 		"Reports about notebooks that run untrusted code when a user runs them are out of scope."
 	if _, err := e.App.UpdateProgram(context.Background(), haven.System, "jupyter", app.ProgramPatch{Policy: &changed}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The browser tests of the program pages are split so that each tab
+// stays well within browsertest.Timeout, and they run in parallel.
+
+// TestProgramPublicPagesInBrowser opens the pages every visitor sees.
+func TestProgramPublicPagesInBrowser(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	pbProgram(t, e)
+	pbPolicyChange(t, e)
 	dir := pbDir(t)
 	tab := browsertest.New(t)
 	tab.SetViewport(1280, 900, false)
@@ -208,9 +216,25 @@ func TestProgramPagesInBrowser(t *testing.T) {
 	pbWant(t, "/programs/jupyter/rules/1", text, "What changed since version 1", "Policy", "run untrusted code when a user runs them", "Missing security headers")
 	text = pbOpen(t, tab, e, "/programs/jupyter/security.txt")
 	pbWant(t, "security.txt", text, "Contact: mailto:security@jupyter.test", "Policy: ", "Expires: ")
+
 	pbShoot(t, tab, e, dir, "programs", "/programs")
 	pbShoot(t, tab, e, dir, "program", "/programs/jupyter")
 	pbShoot(t, tab, e, dir, "rules-diff", "/programs/jupyter/rules/1")
+	if errs := tab.ConsoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+	t.Logf("screenshots in %s", dir)
+}
+
+// TestProgramManagePagesInBrowser logs in as the owner through the form
+// and opens every management page.
+func TestProgramManagePagesInBrowser(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	owner := pbProgram(t, e)
+	dir := pbDir(t)
+	tab := browsertest.New(t)
+	tab.SetViewport(1280, 900, false)
 
 	pbLogIn(t, tab, e, owner.Email)
 	for _, tt := range []struct {
@@ -226,16 +250,7 @@ func TestProgramPagesInBrowser(t *testing.T) {
 	} {
 		pbWant(t, tt.path, pbOpen(t, tab, e, tt.path), tt.want...)
 	}
-	for _, s := range []string{"settings", "scope", "team", "updates", "feedback", "history"} {
-		pbShoot(t, tab, e, dir, "manage-"+s, "/programs/jupyter/"+s)
-	}
-	// An asset's edit form opens without JavaScript (<details>).
-	tab.Run(
-		chromedp.Navigate(e.URL("/programs/jupyter/scope")),
-		chromedp.Click(chromedp.CSS(`.asset-edit summary`)),
-		chromedp.WaitVisible(chromedp.ID("asset-1-name")),
-	)
-	tab.Screenshot(filepath.Join(dir, "manage-scope-edit-desktop.png"))
+	pbShoot(t, tab, e, dir, "manage-settings", "/programs/jupyter/settings")
 
 	// A form round trip in the browser: the rewards form saves what the
 	// owner types, and the public page shows it.
@@ -249,7 +264,32 @@ func TestProgramPagesInBrowser(t *testing.T) {
 	if errs := tab.ConsoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %q", errs)
 	}
-	t.Logf("screenshots in %s", dir)
+}
+
+// TestProgramManageScreenshots leaves screenshots of the other
+// management pages, for people to look at.
+func TestProgramManageScreenshots(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	owner := pbProgram(t, e)
+	dir := pbDir(t)
+	tab := browsertest.New(t)
+	tab.SetViewport(1280, 900, false)
+
+	pbLogIn(t, tab, e, owner.Email)
+	for _, s := range []string{"scope", "team", "updates", "feedback", "history"} {
+		pbShoot(t, tab, e, dir, "manage-"+s, "/programs/jupyter/"+s)
+	}
+	// An asset's edit form opens without JavaScript (<details>).
+	tab.Run(
+		chromedp.Navigate(e.URL("/programs/jupyter/scope")),
+		chromedp.Click(chromedp.CSS(`.asset-edit summary`)),
+		chromedp.WaitVisible(chromedp.ID("asset-1-name")),
+	)
+	tab.Screenshot(filepath.Join(dir, "manage-scope-edit-desktop.png"))
+	if errs := tab.ConsoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
 }
 
 // pbHostile returns the hostile Markdown and HTML corpus of the markdown
@@ -331,6 +371,22 @@ func TestHostileMarkdownInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Two tabs in parallel, each well within browsertest.Timeout.
+	t.Run("visitor", func(t *testing.T) {
+		t.Parallel()
+		pbHostileVisit(t, e, nil, "/programs/jupyter", "/programs/jupyter/rules/1", "/programs")
+	})
+	t.Run("owner", func(t *testing.T) {
+		t.Parallel()
+		pbHostileVisit(t, e, owner, "/programs/jupyter", "/programs/jupyter/settings", "/programs/jupyter/scope",
+			"/programs/jupyter/updates", "/programs/jupyter/feedback", "/programs/jupyter/history")
+	})
+}
+
+// pbHostileVisit opens the pages in a new tab, as a visitor (owner nil) or
+// as the owner, and checks that no payload ran, that the DOM holds nothing
+// that could run or load later, and that no request left the test server.
+func pbHostileVisit(t *testing.T, e *apptest.Env, owner *haven.User, paths ...string) {
 	tab := browsertest.New(t)
 	server, err := url.Parse(e.Server.URL)
 	if err != nil {
@@ -357,7 +413,8 @@ func TestHostileMarkdownInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	check := func(path string) {
+	ignored := 0
+	check := func(path string) string {
 		t.Helper()
 		before := len(tab.ConsoleErrors())
 		resp := browsertest.Get(tab, chromedp.NavigateResponse(e.URL(path)))
@@ -407,19 +464,29 @@ func TestHostileMarkdownInBrowser(t *testing.T) {
 			// through (the corpus has some); that route does not exist in
 			// this test, so they are 404s, on our origin.
 			if strings.Contains(msg, "status of 404") && strings.Contains(msg, server.Host+"/attachments/") {
+				ignored++
 				continue
 			}
 			t.Errorf("%s: console error: %s", path, msg)
 		}
+		return browsertest.Get(tab, chromedp.Evaluate[string](`document.body.innerText`))
 	}
 
-	check("/programs/jupyter")
-	check("/programs/jupyter/rules/1")
-	pbLogIn(t, tab, e, owner.Email)
-	for _, s := range []string{"settings", "scope", "updates", "feedback", "history"} {
-		check("/programs/jupyter/" + s)
+	if owner != nil {
+		pbLogIn(t, tab, e, owner.Email)
 	}
-	check("/programs/jupyter")
+	for _, path := range paths {
+		text := check(path)
+		if path != "/programs/jupyter" {
+			continue
+		}
+		// The payloads are there, as text.
+		for _, want := range []string{"<script>alert(1)</script>", `<img src=x onerror="window.__pwned=1">`, "<svg onload=alert(1)>"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: %q is not shown as text", path, want)
+			}
+		}
+	}
 
 	// Let late requests (an image that started loading) be reported.
 	tab.Run(chromedp.Sleep(200 * time.Millisecond))
@@ -452,5 +519,5 @@ func TestHostileMarkdownInBrowser(t *testing.T) {
 			t.Errorf("a request left the test server: %s", r)
 		}
 	}
-	t.Logf("%d requests, all to %s", len(requests), server.Host)
+	t.Logf("%d requests, all to %s; %d missing /attachments/ images", len(requests), server.Host, ignored)
 }
