@@ -849,6 +849,13 @@ func TestTeamRoles(t *testing.T) {
 	f := newProgramFixture(t, e, "acme", haven.StatusPublished)
 	d := newProgramFixture(t, e, "secret", haven.StatusDraft)
 	owner, triager, viewer := f.actors["owner"], f.actors["triager"], f.actors["viewer"]
+	granted := false // SetMember (the command line, the demo) shows in the program's history too
+	for _, h := range history(t, e, viewer, "acme") {
+		granted = granted || h.Action == "program.member_set" && strings.Contains(h.Detail, fmt.Sprintf(`"user_id":%d`, f.users["triager"].ID))
+	}
+	if !granted {
+		t.Error("the history lacks the triager's SetMember")
+	}
 
 	for name, a := range map[string]haven.Actor{"triager": triager, "viewer": viewer} {
 		wantErr(t, name+" inviting", e.App.Invite(ctx, a, "acme", "x@example.test", haven.RoleViewer), haven.ErrForbidden)
