@@ -394,10 +394,13 @@ func TestPolicyVersions(t *testing.T) {
 
 // pgpKeys generates an OpenPGP key in the test (no key material in the
 // repository) and returns its armored public and private forms and its
-// fingerprint.
-func pgpKeys(t *testing.T) (public, private, fingerprint string) {
+// fingerprint. The key is made a day before the app's clock: Haven checks
+// keys on that clock, and a key made later (by the wall clock, once it
+// passes the fake one) would not be valid yet.
+func pgpKeys(t *testing.T, e *apptest.Env) (public, private, fingerprint string) {
 	t.Helper()
-	key, err := crypto.PGP().KeyGeneration().AddUserId("Acme Security", "security@acme.test").New().GenerateKey()
+	key, err := crypto.PGP().KeyGeneration().AddUserId("Acme Security", "security@acme.test").
+		GenerationTime(e.Clock.Now().Add(-24 * time.Hour).Unix()).New().GenerateKey()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -419,7 +422,7 @@ func TestProgramValidation(t *testing.T) {
 	e := apptest.New(t)
 	f := newProgramFixture(t, e, "acme", haven.StatusPublished)
 	owner := f.actors["owner"]
-	public, private, fingerprint := pgpKeys(t)
+	public, private, fingerprint := pgpKeys(t, e)
 	rewards := []haven.Reward{{Tier: 1, Severity: "High", Min: 100000, Max: 200000}}
 	if err := e.App.SetRewards(ctx, owner, "acme", rewards); err != nil {
 		t.Fatal(err)
@@ -1209,7 +1212,7 @@ func TestSecurityTxt(t *testing.T) {
 	f := newProgramFixture(t, e, "acme", haven.StatusPublished)
 	newProgramFixture(t, e, "secret", haven.StatusDraft)
 	plain := newProgramFixture(t, e, "plain", haven.StatusPublished)
-	public, _, _ := pgpKeys(t)
+	public, _, _ := pgpKeys(t, e)
 	if _, err := e.App.UpdateProgram(ctx, f.actors["owner"], "acme", app.ProgramPatch{ContactEmail: ptr("security@acme.test"), PGPKey: &public}); err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,16 @@ func (p *formPage) FieldError(name string) string {
 	return p.Errors.Fields[name]
 }
 
+// FormError returns the message for a field of the form named form, for
+// pages with several forms that share field names: the message shows only
+// in the form that was sent.
+func (p *formPage) FormError(form, name string) string {
+	if p.Form["form"] != form {
+		return ""
+	}
+	return p.FieldError(name)
+}
+
 // Value returns a typed value of the form.
 func (p *formPage) Value(name string) string { return p.Form[name] }
 

@@ -582,9 +582,14 @@ func TestAdminProgramsPage(t *testing.T) {
 		`id="slug-error"`, `id="name-error"`, `id="kind-error"`, `unknown currency "XYZ"`, `"nobody" is not an e-mail address.`)
 	ppContains(t, "refused program keeps the list", r.Body, "Hidden Draft", `value="Not A Slug"`)
 
-	// An admin opens any program's management pages.
+	// An admin opens any program's management pages, but not its
+	// feedback, which is for the program's owners only (and the tab says
+	// so by its absence).
 	for _, s := range []string{"settings", "scope", "team", "updates", "history"} {
-		ppWant(t, "admin GET "+s, admin.Get("/programs/hidden/"+s), http.StatusOK, "")
+		r := admin.Get("/programs/hidden/" + s)
+		ppWant(t, "admin GET "+s, r, http.StatusOK, "")
+		ppLacks(t, "admin GET "+s, r.Body, `href="/programs/hidden/feedback"`)
 	}
+	ppWant(t, "admin GET feedback", admin.Get("/programs/hidden/feedback"), http.StatusForbidden, "")
 	ppWant(t, "owner GET admin programs", p.OwnerC.Get("/admin/programs"), http.StatusNotFound, "")
 }

@@ -44,6 +44,9 @@ func (s *Server) base(r *http.Request, title string) basePage {
 
 // Field is one labelled form input, rendered by the "field" template.
 type Field struct {
+	// ID is the element id, Name by default ("id=..." sets another when a
+	// page has two forms with the same field).
+	ID                                                             string
 	Name, Label, Type, Value, Error, Hint, Autocomplete, Inputmode string
 	Required, Autofocus                                            bool
 	Min, Max                                                       int
@@ -59,6 +62,8 @@ func (s *Server) templateFuncs() template.FuncMap {
 			for _, o := range opts {
 				k, v, _ := strings.Cut(o, "=")
 				switch k {
+				case "id":
+					f.ID = v
 				case "hint":
 					f.Hint = v
 				case "autocomplete":
@@ -75,6 +80,9 @@ func (s *Server) templateFuncs() template.FuncMap {
 					fmt.Sscan(v, &f.Min)
 				}
 			}
+			if f.ID == "" {
+				f.ID = f.Name
+			}
 			return f
 		},
 		"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
@@ -84,7 +92,8 @@ func (s *Server) templateFuncs() template.FuncMap {
 			}
 			return t.UTC().Format("2 Jan 2006")
 		},
-		"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"browser": browserName,
 		// md renders untrusted Markdown to sanitized HTML (every author,
 		// program members included, is untrusted).
 		"md":          markdown.Render,
@@ -187,4 +196,36 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Write(b)
 	return nil
+}
+
+// browserName summarises a User-Agent as "Firefox on Linux" for the
+// sessions page (the full string stays in a tooltip).
+func browserName(ua string) string {
+	if ua == "" {
+		return "Unknown browser"
+	}
+	browser := "A browser"
+	for _, b := range []struct{ token, name string }{
+		{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"Firefox/", "Firefox"}, {"Chrome/", "Chrome"},
+		{"Chromium/", "Chromium"}, {"Safari/", "Safari"}, {"curl/", "curl"}, {"Go-http-client", "A program"},
+	} {
+		if strings.Contains(ua, b.token) {
+			browser = b.name
+			break
+		}
+	}
+	os := ""
+	for _, o := range []struct{ token, name string }{
+		{"Android", "Android"}, {"iPhone", "iPhone"}, {"iPad", "iPad"}, {"Windows", "Windows"},
+		{"Mac OS X", "macOS"}, {"CrOS", "ChromeOS"}, {"Linux", "Linux"},
+	} {
+		if strings.Contains(ua, o.token) {
+			os = o.name
+			break
+		}
+	}
+	if os == "" {
+		return browser
+	}
+	return browser + " on " + os
 }

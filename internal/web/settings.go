@@ -118,7 +118,9 @@ func (s *Server) twoFactorPage(r *http.Request) (*twoFactorPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &twoFactorPage{settingsPage: *s.settingsPage(r, "two-factor", "Two-factor authentication"), Status: st}, nil
+	p := &twoFactorPage{settingsPage: *s.settingsPage(r, "two-factor", "Two-factor authentication"), Status: st}
+	p.Form["form"] = r.PostFormValue("form")
+	return p, nil
 }
 
 func (s *Server) showTwoFactor(w http.ResponseWriter, r *http.Request) error {
