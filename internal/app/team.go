@@ -58,6 +58,11 @@ func (a *App) Invite(ctx context.Context, actor haven.Actor, slug, email string,
 		if err != nil {
 			return err
 		}
+		// Admins manage teams but see reports only through membership: an
+		// admin who is not on the team cannot invite themselves onto it.
+		if _, member := actor.Role(p.ID); !member && actor.SignedIn() && strings.EqualFold(email, actor.User.Email) {
+			return haven.Invalid("email", "You cannot invite yourself: ask one of the program's owners.")
+		}
 		return a.addOrInvite(ctx, tx, actor, p, email, role)
 	})
 }

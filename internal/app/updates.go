@@ -133,7 +133,17 @@ func (a *App) History(ctx context.Context, actor haven.Actor, slug string) ([]ha
 	if err != nil {
 		return nil, err
 	}
-	return a.db.AuditEntriesFor(ctx, programTarget(p), 200)
+	entries, err := a.db.AuditEntriesFor(ctx, programTarget(p), 200)
+	if err != nil {
+		return nil, err
+	}
+	// Team members see who changed what, not from which address.
+	if !actor.IsAdmin() && !actor.IsSystem() {
+		for i := range entries {
+			entries[i].IP = ""
+		}
+	}
+	return entries, nil
 }
 
 // PolicyVersions lists the versions of a program's rules, newest first.

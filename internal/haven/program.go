@@ -149,6 +149,14 @@ func ValidateBands(bands []SeverityBand) error {
 			}
 		}
 	}
+	// Every score a CVSS vector can have (0.1–10.0) needs a band, or a
+	// report would have no severity, deadline or reward.
+	if first := bs[0]; math.Round(first.Min*10) > 1 {
+		return fmt.Errorf("scores 0.1–%.1f fall in no band", first.Min-0.1)
+	}
+	if last := bs[len(bs)-1]; math.Round(last.Max*10) < 100 {
+		return fmt.Errorf("scores %.1f–10.0 fall in no band", last.Max+0.1)
+	}
 	return nil
 }
 

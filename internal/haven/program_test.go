@@ -134,3 +134,27 @@ func TestProgramStatusPublic(t *testing.T) {
 		}
 	}
 }
+
+// TestBandsCoverEveryScore checks that bands must reach from 0.1 to 10.0:
+// a score in no band would leave a report without severity or deadline.
+func TestBandsCoverEveryScore(t *testing.T) {
+	tests := []struct {
+		name  string
+		bands []SeverityBand
+		want  string // part of the error, "" for valid
+	}{
+		{"stops at 6.9", []SeverityBand{{"Low", 0.1, 3.9}, {"Medium", 4.0, 6.9}}, "7.0–10.0 fall in no band"},
+		{"starts at 4.0", []SeverityBand{{"Medium", 4.0, 6.9}, {"High", 7.0, 10.0}}, "0.1–3.9 fall in no band"},
+		{"one band 0.1–10.0", []SeverityBand{{"Any", 0.1, 10.0}}, ""},
+		{"from 0.0", []SeverityBand{{"None", 0.0, 0.0}, {"Some", 0.1, 10.0}}, ""},
+	}
+	for _, tt := range tests {
+		err := ValidateBands(tt.bands)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: ValidateBands = %v, want nil", tt.name, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s: ValidateBands = %v, want an error containing %q", tt.name, err, tt.want)
+		}
+	}
+}

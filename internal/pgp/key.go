@@ -118,6 +118,9 @@ func ParsePublicKeyAt(armored string, now time.Time) (PublicKey, error) {
 	}
 
 	unix := now.Unix()
+	if pk.Created.After(now) {
+		return PublicKey{}, fmt.Errorf("%w: its creation date (%s) is in the future; check the clock of the machine that made it", ErrNotPublicKey, pk.Created.Format(time.DateOnly))
+	}
 	if key.IsRevoked(unix) {
 		return PublicKey{}, ErrRevoked
 	}
