@@ -193,7 +193,7 @@ func ppWith(f url.Values, kv ...string) url.Values {
 // fingerprint as the settings page shows it.
 func ppPublicKey(t *testing.T) (armored, fingerprint string) {
 	t.Helper()
-	key, err := crypto.PGP().KeyGeneration().AddUserId("Acme Security", "security@acme.test").GenerationTime(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC).Unix()) /* before the test clock: keys are checked on it */.New().GenerateKey()
+	key, err := crypto.PGP().KeyGeneration().AddUserId("Acme Security", "security@acme.test").GenerationTime(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC).Unix()). /* before the test clock: keys are checked on it */ New().GenerateKey()
 	if err != nil {
 		t.Fatal(err)
 	}
