@@ -437,9 +437,9 @@ func applyPatch(p *haven.Program, patch ProgramPatch, now time.Time) ([]string, 
 	// The settings form sends every field: only a different value is a
 	// change (and is recorded as one).
 	if l := patch.Links; l != nil {
-		links, err := checkLinks(*l)
-		if err != nil {
-			v.Add("links", err.Error())
+		links, msg := checkLinks(*l)
+		if msg != "" {
+			v.Add("links", msg)
 		} else if !slices.Equal(links, p.Links) {
 			p.Links = links
 			changed = append(changed, "links")
@@ -528,9 +528,10 @@ func capitalize(s string) string {
 
 // checkLinks validates a program's links: a label and an https (or http)
 // URL each, at most 10.
-func checkLinks(links []haven.Link) ([]haven.Link, error) {
+// It returns a message for the person editing them when one is wrong.
+func checkLinks(links []haven.Link) ([]haven.Link, string) {
 	if len(links) > 10 {
-		return nil, errors.New("Give at most 10 links.")
+		return nil, "Give at most 10 links."
 	}
 	out := []haven.Link{}
 	for _, l := range links {
@@ -540,14 +541,14 @@ func checkLinks(links []haven.Link) ([]haven.Link, error) {
 		}
 		u, err := url.Parse(l.URL)
 		if l.Label == "" || utf8.RuneCountInString(l.Label) > 80 {
-			return nil, fmt.Errorf("Give each link a label of at most 80 characters.")
+			return nil, "Give each link a label of at most 80 characters."
 		}
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(l.URL) > 500 {
-			return nil, fmt.Errorf("%q is not an http or https address.", l.URL)
+			return nil, fmt.Sprintf("%q is not an http or https address.", l.URL)
 		}
 		out = append(out, l)
 	}
-	return out, nil
+	return out, ""
 }
 
 // rescaleAmounts keeps a program's rewards (and retest bonus, unless the

@@ -56,11 +56,11 @@ func (f File) ValidateAt(now time.Time) error {
 	}
 	switch {
 	case f.Expires.IsZero():
-		errs = append(errs, errors.New("Expires is required"))
+		errs = append(errs, errors.New("field Expires is required"))
 	case !f.Expires.After(now):
-		errs = append(errs, fmt.Errorf("Expires %s is not in the future", formatTime(f.Expires)))
+		errs = append(errs, fmt.Errorf("field Expires %s is not in the future", formatTime(f.Expires)))
 	case f.Expires.After(now.AddDate(1, 0, 0)):
-		errs = append(errs, fmt.Errorf("Expires %s is more than a year ahead; RFC 9116 recommends less", formatTime(f.Expires)))
+		errs = append(errs, fmt.Errorf("field Expires %s is more than a year ahead; RFC 9116 recommends less", formatTime(f.Expires)))
 	}
 	for _, v := range f.Encryption {
 		errs = append(errs, checkURI("Encryption", v, "https", "openpgp4fpr", "dns"))

@@ -87,11 +87,6 @@ func actorFrom(r *http.Request) haven.Actor {
 	return a
 }
 
-func pendingFrom(r *http.Request) bool {
-	p, _ := r.Context().Value(keyPending).(bool)
-	return p
-}
-
 // authenticate resolves the actor and enforces the route's level.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, a access) (*http.Request, error) {
 	ip, ua := s.clientIP(r), r.UserAgent()

@@ -611,7 +611,7 @@ func TestAPIProgramLifecycle(t *testing.T) {
 				if papiKeys(t, r.Body)["role"] || papiKeys(t, r.Body)["needs_info_days"] {
 					t.Errorf("a researcher's GET shows the team's fields:\n%s", r.Body)
 				}
-				r = p.do("GET", prog, ownerTok, nil, http.StatusOK, &got)
+				p.do("GET", prog, ownerTok, nil, http.StatusOK, &got)
 				if got.Role != "owner" || got.NeedsInfoDays != 21 {
 					t.Errorf("the owner's GET: role %q, needs_info_days %d", got.Role, got.NeedsInfoDays)
 				}

@@ -37,14 +37,6 @@ func (s *Server) managePage(r *http.Request, section, title string) (*managePage
 	return p, nil
 }
 
-func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, name string, p any, err error) error {
-	var inv *haven.InvalidError
-	if errors.As(err, &inv) {
-		return s.renderStatus(w, r, http.StatusUnprocessableEntity, name, p)
-	}
-	return s.render(w, r, name, p)
-}
-
 var weekdays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 // settingsForm fills the settings form from the program.
@@ -296,10 +288,8 @@ func (s *Server) scopePage(r *http.Request) (*scopePage, error) {
 		}
 		p.Form[fmt.Sprintf("reward_%d_%s", rw.Tier, rw.Severity)] = cell
 	}
-	var lines []string
 	for _, c := range mp.Program.OutOfScope {
 		p.Form[fmt.Sprintf("oos_%d", c.ID)] = c.Text
-		lines = append(lines, c.Text)
 	}
 	p.Form["tier"] = "1"
 	p.Form["type"] = "package"
