@@ -55,10 +55,10 @@ func PostgresURL(t testing.TB) string {
 	return u
 }
 
-// Postgres returns a migrated database in a fresh schema of the test
-// server; the schema is dropped when the test ends. Tests may run in
-// parallel.
-func Postgres(t testing.TB) *store.DB {
+// FreshPostgresURL creates an empty schema on the test server and returns
+// a URL whose connections use it (search_path); the schema is dropped when
+// the test ends.
+func FreshPostgresURL(t testing.TB) string {
 	t.Helper()
 	ctx := context.Background()
 	base := PostgresURL(t)
@@ -91,14 +91,22 @@ func Postgres(t testing.TB) *store.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	p, err := sql.Open("pgx", u.String())
+	return u.String()
+}
+
+// Postgres returns a migrated database in a fresh schema of the test
+// server; the schema is dropped when the test ends. Tests may run in
+// parallel.
+func Postgres(t testing.TB) *store.DB {
+	t.Helper()
+	p, err := sql.Open("pgx", FreshPostgresURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.SetMaxOpenConns(10)
 	db := store.OpenPostgresPool(p)
 	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
+	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return db
