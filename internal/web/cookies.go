@@ -71,6 +71,9 @@ var flashText = map[string]string{
 	"joined":             "Welcome to the team.",
 	"update-saved":       "The update was saved.",
 	"update-published":   "The update was published.",
+	"report-submitted":   "Your report was submitted. Only you and the program's team can see it.",
+	"report-updated":     "The report was updated.",
+	"comment-posted":     "Your comment was posted.",
 }
 
 // redirect sends the browser to a local path with 303 See Other, and an

@@ -66,6 +66,10 @@ func publicMessage(err error, status int) string {
 	if errors.As(err, &re) {
 		return re.msg
 	}
+	var me *metricError
+	if errors.As(err, &me) {
+		return me.msg
+	}
 	switch status {
 	case http.StatusNotFound:
 		return "There is nothing here, or you may not see it."
@@ -134,6 +138,8 @@ type problem struct {
 	Detail   string            `json:"detail,omitempty"`
 	Instance string            `json:"instance,omitempty"`
 	Errors   map[string]string `json:"errors,omitempty"`
+	// Metric names the offending metric of a CVSS vector.
+	Metric string `json:"metric,omitempty"`
 }
 
 func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, status int, err error) {
@@ -142,6 +148,10 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, status int
 	var inv *haven.InvalidError
 	if errors.As(err, &inv) {
 		p.Errors = inv.Fields
+	}
+	var me *metricError
+	if errors.As(err, &me) && me.metric != "" {
+		p.Metric = me.metric
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="haven"`)

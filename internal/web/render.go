@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/haven-project/haven/internal/cwe"
 	"github.com/haven-project/haven/internal/haven"
 	"github.com/haven-project/haven/internal/markdown"
 	"github.com/haven-project/haven/internal/pgp"
@@ -94,6 +95,27 @@ func (s *Server) templateFuncs() template.FuncMap {
 		},
 		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"browser": browserName,
+		// cweName shows a weakness code with its name.
+		"cweName": func(code string) string {
+			if w, err := cwe.Parse(code); err == nil {
+				return w.String()
+			}
+			return code
+		},
+		// due says whether a validation deadline has passed ("overdue")
+		// or comes within two days ("soon").
+		"due": func(t *time.Time) string {
+			now := s.app.Now()
+			switch {
+			case t == nil:
+				return ""
+			case t.Before(now):
+				return "overdue"
+			case t.Before(now.Add(48 * time.Hour)):
+				return "soon"
+			}
+			return ""
+		},
 		// md renders untrusted Markdown to sanitized HTML (every author,
 		// program members included, is untrusted).
 		"md":          markdown.Render,

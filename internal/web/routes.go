@@ -86,6 +86,17 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /programs/{slug}/feedback", signedIn, s.showFeedback)
 	s.handle("GET /programs/{slug}/history", signedIn, s.showHistory)
 
+	// Reports. The use cases decide who sees which report: its reporter
+	// and its program's team; everyone else gets the 404 of a missing id.
+	s.handle("GET /programs/{slug}/report", signedIn, s.showSubmit)
+	s.handle("POST /programs/{slug}/report", signedIn, s.submitReport)
+	s.handle("GET /inbox", signedIn, s.showInbox)
+	s.handle("GET /reports/{id}", signedIn, s.showReport)
+	s.handle("POST /reports/{id}/comments", signedIn, s.commentReport)
+	s.handle("POST /reports/{id}/transitions", signedIn, s.transitionReport)
+	s.handle("POST /reports/{id}/cvss", signedIn, s.rescoreReport)
+	s.handle("POST /reports/{id}/assign", signedIn, s.assignReport)
+
 	// Instance admins.
 	s.handle("GET /admin/users", instanceAdmin, s.showUsers)
 	s.handle("POST /admin/users/{id}/disable", instanceAdmin, s.disableUser)
@@ -116,6 +127,13 @@ func (s *Server) registerRoutes() {
 	s.handle("PATCH /api/v1/programs/{slug}/members/{id}", apiSignedIn, s.apiSetRole)
 	s.handle("DELETE /api/v1/programs/{slug}/members/{id}", apiSignedIn, s.apiRemoveMember)
 	s.handle("GET /api/v1/programs/{slug}/activity", apiPublic, s.apiActivity)
+	s.handle("POST /api/v1/programs/{slug}/reports", apiSignedIn, s.apiSubmitReport)
+	s.handle("GET /api/v1/reports", apiSignedIn, s.apiListReports)
+	s.handle("GET /api/v1/reports/{id}", apiSignedIn, s.apiReport)
+	s.handle("POST /api/v1/reports/{id}/transitions", apiSignedIn, s.apiTransition)
+	s.handle("POST /api/v1/reports/{id}/comments", apiSignedIn, s.apiComment)
+	s.handle("POST /api/v1/reports/{id}/cvss", apiSignedIn, s.apiRescore)
+	s.handle("GET /api/v1/cvss", apiPublic, s.apiScore)
 }
 
 // RouteInfo describes one registered route, for tests that walk the table.

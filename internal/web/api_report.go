@@ -1,0 +1,253 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/haven-project/haven/internal/app"
+	"github.com/haven-project/haven/internal/cvss"
+	"github.com/haven-project/haven/internal/haven"
+)
+
+// apiScore answers GET /api/v1/cvss?vector=...: anyone may score a vector.
+func (s *Server) apiScore(w http.ResponseWriter, r *http.Request) error {
+	vector := r.URL.Query().Get("vector")
+	if strings.TrimSpace(vector) == "" {
+		return badRequest("Give a CVSS 3.1 or 4.0 vector in the vector parameter.")
+	}
+	v, err := cvss.Parse(vector)
+	if err != nil {
+		var ce *cvss.Error
+		if errors.As(err, &ce) {
+			return &metricError{metric: ce.Metric, msg: capitalizeFirst(err.Error()) + "."}
+		}
+		return badRequest(capitalizeFirst(err.Error()) + ".")
+	}
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	return writeJSON(w, http.StatusOK, map[string]any{"version": v.Version, "vector": v.Canonical, "score": v.Score, "severity": v.Rating})
+}
+
+// metricError is a 400 naming the offending CVSS metric.
+type metricError struct{ metric, msg string }
+
+func (e *metricError) Error() string     { return e.msg }
+func (e *metricError) Is(err error) bool { return err == errBadRequest }
+
+type apiEvent struct {
+	Kind   string    `json:"kind"`
+	From   string    `json:"from,omitempty"`
+	To     string    `json:"to,omitempty"`
+	Reason string    `json:"reason,omitempty"`
+	Actor  string    `json:"actor,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+type apiComment struct {
+	ID        int64     `json:"id"`
+	Author    string    `json:"author"`
+	Body      string    `json:"body"`
+	Internal  bool      `json:"internal,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+type apiReportRef struct {
+	ID          string    `json:"id"`
+	State       string    `json:"state"`
+	SubmittedAt time.Time `json:"submitted_at"`
+}
+
+type apiReport struct {
+	ID                 string        `json:"id"`
+	URL                string        `json:"url"`
+	Program            string        `json:"program"`
+	AssetID            int64         `json:"asset_id"`
+	Asset              string        `json:"asset"`
+	Title              string        `json:"title"`
+	Weakness           string        `json:"weakness"`
+	CVSSVector         string        `json:"cvss_vector"`
+	CVSSScore          *float64      `json:"cvss_score"`
+	Severity           string        `json:"severity"`
+	Description        string        `json:"description"`
+	Steps              string        `json:"steps_to_reproduce"`
+	Impact             string        `json:"impact"`
+	State              string        `json:"state"`
+	PolicyVersion      int           `json:"policy_version"`
+	SubmittedAt        time.Time     `json:"submitted_at"`
+	UpdatedAt          time.Time     `json:"updated_at"`
+	ValidationDeadline *time.Time    `json:"validation_deadline"`
+	DuplicateOf        *apiReportRef `json:"duplicate_of,omitempty"`
+	Duplicates         int           `json:"duplicates"`
+	History            []apiEvent    `json:"history"`
+	Comments           []apiComment  `json:"comments"`
+	// Team only.
+	Reporter   string `json:"reporter,omitempty"`
+	AssigneeID int64  `json:"assignee_id,omitempty"`
+}
+
+func (s *Server) reportJSON(v *app.ReportView) apiReport {
+	out := apiReport{
+		ID: v.PublicID, URL: s.cfg.BaseURL + "/reports/" + v.PublicID, Program: v.Program.Slug, AssetID: v.AssetID,
+		Asset: v.Asset.Name, Title: v.Title, Weakness: v.Weakness, CVSSVector: v.CVSSVector, Severity: v.Severity,
+		Description: v.Description, Steps: v.Steps, Impact: v.Impact, State: string(v.State), PolicyVersion: v.PolicyVersion,
+		SubmittedAt: v.SubmittedAt, UpdatedAt: v.UpdatedAt, ValidationDeadline: v.ValidationDeadline,
+		Duplicates: v.Duplicates, History: []apiEvent{}, Comments: []apiComment{},
+	}
+	if v.CVSSVector != "" {
+		sc := v.CVSSScore
+		out.CVSSScore = &sc
+	}
+	if v.Original != nil {
+		out.DuplicateOf = &apiReportRef{ID: v.Original.PublicID, State: string(v.Original.State), SubmittedAt: v.Original.SubmittedAt}
+	}
+	for _, e := range v.Events {
+		out.History = append(out.History, apiEvent{Kind: e.Kind, From: e.From, To: e.To, Reason: e.Reason, Actor: v.Names[e.ActorID], At: e.At})
+	}
+	for _, c := range v.Comments {
+		out.Comments = append(out.Comments, apiComment{ID: c.ID, Author: v.Names[c.AuthorID], Body: c.Body, Internal: c.Internal, CreatedAt: c.CreatedAt})
+	}
+	if v.IsTeam {
+		out.Reporter = v.Names[v.ReporterID]
+		out.AssigneeID = v.AssigneeID
+	}
+	return out
+}
+
+func (s *Server) apiSubmitReport(w http.ResponseWriter, r *http.Request) error {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		AssetID     int64  `json:"asset_id"`
+		Title       string `json:"title"`
+		Weakness    string `json:"weakness"`
+		CVSSVector  string `json:"cvss_vector"`
+		Description string `json:"description"`
+		Steps       string `json:"steps_to_reproduce"`
+		Impact      string `json:"impact"`
+		AcceptRules bool   `json:"accept_rules"`
+		// PolicyVersion, when given, must be the current version.
+		PolicyVersion int `json:"policy_version"`
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return badRequest("The body must be a JSON object with the report's fields: " + safeLogText(err.Error()) + ".")
+	}
+	sum := sha256.Sum256(body)
+	rep, replayed, err := s.app.SubmitReportOnce(r.Context(), actorFrom(r), r.PathValue("slug"), r.Header.Get("Idempotency-Key"),
+		hex.EncodeToString(sum[:]), app.SubmitInput{AssetID: in.AssetID, Title: in.Title, Weakness: in.Weakness,
+			CVSSVector: in.CVSSVector, Description: in.Description, Steps: in.Steps, Impact: in.Impact,
+			AcceptRules: in.AcceptRules, PolicyVersion: in.PolicyVersion})
+	if err != nil {
+		return err
+	}
+	v, err := s.app.Report(r.Context(), actorFrom(r), rep.PublicID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/reports/"+rep.PublicID)
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	return writeJSON(w, http.StatusCreated, s.reportJSON(v))
+}
+
+func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.app.Report(r.Context(), actorFrom(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.reportJSON(v))
+}
+
+type apiReportSummary struct {
+	ID                 string     `json:"id"`
+	URL                string     `json:"url"`
+	Title              string     `json:"title"`
+	State              string     `json:"state"`
+	Severity           string     `json:"severity"`
+	CVSSScore          *float64   `json:"cvss_score"`
+	SubmittedAt        time.Time  `json:"submitted_at"`
+	UpdatedAt          time.Time  `json:"updated_at"`
+	ValidationDeadline *time.Time `json:"validation_deadline"`
+}
+
+func (s *Server) apiListReports(w http.ResponseWriter, r *http.Request) error {
+	rq, err := reportQuery(r)
+	if err != nil {
+		return err
+	}
+	if rq.Limit == 0 {
+		rq.Limit = 50
+	}
+	list, err := s.app.Reports(r.Context(), actorFrom(r), rq)
+	if err != nil {
+		return err
+	}
+	out := []apiReportSummary{}
+	for _, rep := range list.Reports {
+		sum := apiReportSummary{ID: rep.PublicID, URL: s.cfg.BaseURL + "/reports/" + rep.PublicID, Title: rep.Title,
+			State: string(rep.State), Severity: rep.Severity, SubmittedAt: rep.SubmittedAt, UpdatedAt: rep.UpdatedAt,
+			ValidationDeadline: rep.ValidationDeadline}
+		if rep.CVSSVector != "" {
+			sc := rep.CVSSScore
+			sum.CVSSScore = &sc
+		}
+		out = append(out, sum)
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"reports": out, "total": list.Total, "limit": rq.Limit, "offset": rq.Offset})
+}
+
+func (s *Server) apiTransition(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		To           string `json:"to"`
+		Reason       string `json:"reason"`
+		DuplicateOf  string `json:"duplicate_of"`
+		OutOfScopeID int64  `json:"out_of_scope_id"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	err := s.app.Transition(r.Context(), actorFrom(r), r.PathValue("id"), app.TransitionInput{To: haven.ReportState(in.To),
+		Reason: in.Reason, DuplicateOf: in.DuplicateOf, OutOfScopeID: in.OutOfScopeID})
+	if err != nil {
+		return err
+	}
+	return s.apiReport(w, r)
+}
+
+func (s *Server) apiComment(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Body     string `json:"body"`
+		Internal bool   `json:"internal"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	c, err := s.app.Comment(r.Context(), actorFrom(r), r.PathValue("id"), in.Body, in.Internal)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, apiComment{ID: c.ID, Author: actorFrom(r).User.Name(), Body: c.Body, Internal: c.Internal, CreatedAt: c.CreatedAt})
+}
+
+func (s *Server) apiRescore(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		CVSSVector string `json:"cvss_vector"`
+		Reason     string `json:"reason"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.app.ChangeCVSS(r.Context(), actorFrom(r), r.PathValue("id"), in.CVSSVector, in.Reason); err != nil {
+		return err
+	}
+	return s.apiReport(w, r)
+}
