@@ -116,7 +116,81 @@ func seedDemo(ctx context.Context, a *app.App) (map[string]string, error) {
 			}
 		}
 	}
+	if err := seedDemoReports(ctx, a, prog, users); err != nil {
+		return nil, fmt.Errorf("demo reports: %w", err)
+	}
 	return creds, nil
+}
+
+// seedDemoReports files a few reports by the demo researchers, at
+// different stages, so that the inbox and the report pages have something
+// to show. The texts are Haven's own examples, not real Jupyter reports.
+func seedDemoReports(ctx context.Context, a *app.App, prog *haven.Program, users map[string]*haven.User) error {
+	existing, err := a.Reports(ctx, haven.Actor{User: users["alice@researcher.test"]}, app.ReportQuery{Program: prog.Slug})
+	if err != nil || existing.Total > 0 {
+		return err // kept data: the reports are there already
+	}
+	v, err := a.Program(ctx, haven.System, prog.Slug)
+	if err != nil {
+		return err
+	}
+	assets := map[string]int64{}
+	for _, as := range v.Assets {
+		assets[as.Name] = as.ID
+	}
+	member := func(email string, role haven.Role) haven.Actor {
+		return haven.Actor{User: users[email], Memberships: map[int64]haven.Role{prog.ID: role}}
+	}
+	alice, bob := haven.Actor{User: users["alice@researcher.test"]}, haven.Actor{User: users["bob@researcher.test"]}
+	triager := member("triager@jupyter.test", haven.RoleTriager)
+	samples := []struct {
+		by    haven.Actor
+		asset string
+		in    app.SubmitInput
+		then  func(id string) error
+	}{
+		{alice, "JupyterLab", app.SubmitInput{
+			Title: "Stored XSS through a crafted notebook cell output name", Weakness: "CWE-79",
+			CVSSVector:  "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:H/I:H/A:H",
+			Description: "A notebook whose output metadata holds a crafted `name` renders it as HTML in the\nlog console, so opening a shared notebook runs the author's script in the reader's session.",
+			Steps:       "1. Save the attached notebook.\n2. Share it with another user of the same JupyterHub.\n3. The reader opens it: the script runs with their token.",
+			Impact:      "Code execution in another user's server through their session.",
+		}, func(id string) error {
+			if err := a.Transition(ctx, triager, id, app.TransitionInput{To: haven.StateTriaged}); err != nil {
+				return err
+			}
+			_, err := a.Comment(ctx, triager, id, "Thanks! We reproduced it on JupyterLab 4.2 and are looking at the renderer.", false)
+			return err
+		}},
+		{bob, "Jupyter Server", app.SubmitInput{
+			Title: "Path traversal in the contents API on Windows", Weakness: "CWE-22",
+			CVSSVector:  "CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N",
+			Description: "Backslashes in a path given to `/api/contents` escape the root directory on Windows hosts.",
+			Steps:       "`GET /api/contents/..%5c..%5cWindows%5cwin.ini` with a valid token.",
+			Impact:      "Read any file the server process can read.",
+		}, func(id string) error {
+			return a.Transition(ctx, triager, id, app.TransitionInput{To: haven.StateNeedsInfo,
+				Reason: "Which Jupyter Server version and which Windows build did you test?"})
+		}},
+		{alice, "JupyterHub", app.SubmitInput{
+			Title:       "Missing security headers on the hub's login page",
+			Description: "The login page does not send `Permissions-Policy`.",
+		}, func(id string) error {
+			return a.Transition(ctx, triager, id, app.TransitionInput{To: haven.StateInformative,
+				Reason: "Missing security headers are out of scope for this program; thank you for the report."})
+		}},
+	}
+	for _, sm := range samples {
+		sm.in.AssetID, sm.in.AcceptRules = assets[sm.asset], true
+		r, err := a.SubmitReport(ctx, sm.by, prog.Slug, sm.in)
+		if err != nil {
+			return err
+		}
+		if err := sm.then(r.PublicID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // demoPassword returns a random password such as "demo-k3j9dq2mzx": each
