@@ -118,7 +118,9 @@ func (in *instance) run(ctx context.Context, e env, started func(context.Context
 	return startErr
 }
 
-// chores runs periodic housekeeping until ctx ends.
+// chores runs periodic housekeeping until ctx ends: expired sessions go,
+// needs_info reports without an answer close. Every replica runs them;
+// each step is idempotent (compare-and-set), so that is safe.
 func (in *instance) chores(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -127,6 +129,11 @@ func (in *instance) chores(ctx context.Context) {
 			in.log.Warn("prune sessions", "err", err)
 		} else if n > 0 {
 			in.log.Info("pruned expired sessions", "count", n)
+		}
+		if n, err := in.app.CloseUnansweredReports(ctx); err != nil && ctx.Err() == nil {
+			in.log.Warn("close unanswered reports", "err", err)
+		} else if n > 0 {
+			in.log.Info("closed unanswered needs_info reports", "count", n)
 		}
 		select {
 		case <-ctx.Done():
