@@ -161,6 +161,10 @@ func (a *App) SubmitReport(ctx context.Context, actor haven.Actor, slug string, 
 		if err := a.activity(ctx, tx, p, "report_created", "created a submission"); err != nil {
 			return err
 		}
+		if err := a.notify(ctx, tx, notice{report: out, actorID: u.ID, toTeam: true,
+			subject: "new report", summary: "submitted a new report"}); err != nil {
+			return err
+		}
 		return a.audit(ctx, tx, actor, "report.submit", reportTarget(out), map[string]any{"program_id": p.ID})
 	})
 	return out, err
@@ -401,6 +405,11 @@ func (a *App) Transition(ctx context.Context, actor haven.Actor, publicID string
 		if err != nil {
 			return err
 		}
+		label := strings.ToLower(in.To.Label())
+		if err := a.notify(ctx, tx, notice{report: r, actorID: actor.UserID(), toReporter: true, toTeam: true,
+			subject: "report " + label, summary: "changed the state to " + label, detail: reason}); err != nil {
+			return err
+		}
 		return a.audit(ctx, tx, actor, "report.transition", reportTarget(r), map[string]any{"from": r.State, "to": in.To})
 	})
 }
@@ -451,7 +460,9 @@ func (a *App) Comment(ctx context.Context, actor haven.Actor, publicID, body str
 			}
 		}
 		out = &c
-		return nil
+		// An internal comment reaches the team only, by every path.
+		return a.notify(ctx, tx, notice{report: r, actorID: actor.UserID(), toReporter: !internal, toTeam: true,
+			subject: "new comment", summary: "commented", detail: body})
 	})
 	return out, err
 }
@@ -481,6 +492,14 @@ func (a *App) ChangeCVSS(ctx context.Context, actor haven.Actor, publicID, vecto
 		}
 		if err := tx.InsertReportEvent(ctx, haven.ReportEvent{ReportID: r.ID, ActorID: actor.UserID(), At: now, Kind: "cvss",
 			From: r.CVSSVector, To: canonical, Reason: strings.TrimSpace(reason)}); err != nil {
+			return err
+		}
+		summary := "changed the CVSS vector"
+		if severity != "" {
+			summary = "changed the severity to " + severity
+		}
+		if err := a.notify(ctx, tx, notice{report: r, actorID: actor.UserID(), toReporter: true, toTeam: true,
+			subject: "report rescored", summary: summary, detail: canonical}); err != nil {
 			return err
 		}
 		return a.audit(ctx, tx, actor, "report.cvss", reportTarget(r), map[string]any{"score": sc})

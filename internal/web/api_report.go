@@ -1,12 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,6 +48,9 @@ type apiEvent struct {
 	Reason string    `json:"reason,omitempty"`
 	Actor  string    `json:"actor,omitempty"`
 	At     time.Time `json:"at"`
+	// Internal events (assignments) reach only the team, which needs to
+	// tell them from those the reporter sees, as with comments.
+	Internal bool `json:"internal,omitempty"`
 }
 
 type apiComment struct {
@@ -77,6 +82,7 @@ type apiReport struct {
 	Steps              string        `json:"steps_to_reproduce"`
 	Impact             string        `json:"impact"`
 	State              string        `json:"state"`
+	OutOfScopeID       int64         `json:"out_of_scope_id,omitempty"`
 	PolicyVersion      int           `json:"policy_version"`
 	SubmittedAt        time.Time     `json:"submitted_at"`
 	UpdatedAt          time.Time     `json:"updated_at"`
@@ -94,7 +100,7 @@ func (s *Server) reportJSON(v *app.ReportView) apiReport {
 	out := apiReport{
 		ID: v.PublicID, URL: s.cfg.BaseURL + "/reports/" + v.PublicID, Program: v.Program.Slug, AssetID: v.AssetID,
 		Asset: v.Asset.Name, Title: v.Title, Weakness: v.Weakness, CVSSVector: v.CVSSVector, Severity: v.Severity,
-		Description: v.Description, Steps: v.Steps, Impact: v.Impact, State: string(v.State), PolicyVersion: v.PolicyVersion,
+		Description: v.Description, Steps: v.Steps, Impact: v.Impact, State: string(v.State), OutOfScopeID: v.OutOfScopeID, PolicyVersion: v.PolicyVersion,
 		SubmittedAt: v.SubmittedAt, UpdatedAt: v.UpdatedAt, ValidationDeadline: v.ValidationDeadline,
 		Duplicates: v.Duplicates, History: []apiEvent{}, Comments: []apiComment{},
 	}
@@ -106,7 +112,8 @@ func (s *Server) reportJSON(v *app.ReportView) apiReport {
 		out.DuplicateOf = &apiReportRef{ID: v.Original.PublicID, State: string(v.Original.State), SubmittedAt: v.Original.SubmittedAt}
 	}
 	for _, e := range v.Events {
-		out.History = append(out.History, apiEvent{Kind: e.Kind, From: e.From, To: e.To, Reason: e.Reason, Actor: v.Names[e.ActorID], At: e.At})
+		out.History = append(out.History, apiEvent{Kind: e.Kind, From: e.From, To: e.To, Reason: e.Reason, Actor: v.Names[e.ActorID], At: e.At,
+			Internal: e.Internal})
 	}
 	for _, c := range v.Comments {
 		out.Comments = append(out.Comments, apiComment{ID: c.ID, Author: v.Names[c.AuthorID], Body: c.Body, Internal: c.Internal, CreatedAt: c.CreatedAt})
@@ -123,6 +130,10 @@ func (s *Server) apiSubmitReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The key's body hash is over the bytes as sent; decodeJSON reads
+	// them again, so that this operation refuses a bad body with the same
+	// messages as every other one (empty, trailing data, wrong types).
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	var in struct {
 		AssetID     int64  `json:"asset_id"`
 		Title       string `json:"title"`
@@ -135,10 +146,8 @@ func (s *Server) apiSubmitReport(w http.ResponseWriter, r *http.Request) error {
 		// PolicyVersion, when given, must be the current version.
 		PolicyVersion int `json:"policy_version"`
 	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return badRequest("The body must be a JSON object with the report's fields: " + safeLogText(err.Error()) + ".")
+	if err := decodeJSON(r, &in); err != nil {
+		return err
 	}
 	sum := sha256.Sum256(body)
 	rep, replayed, err := s.app.SubmitReportOnce(r.Context(), actorFrom(r), r.PathValue("slug"), r.Header.Get("Idempotency-Key"),
@@ -184,7 +193,9 @@ func (s *Server) apiListReports(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if rq.Limit == 0 {
+	// The store takes 1 to 200 and reads anything else as 50: answer
+	// with the limit that was applied.
+	if rq.Limit <= 0 || rq.Limit > 200 {
 		rq.Limit = 50
 	}
 	list, err := s.app.Reports(r.Context(), actorFrom(r), rq)
@@ -207,6 +218,9 @@ func (s *Server) apiListReports(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) apiTransition(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
+		// From, when given, is the state the client saw: the change is
+		// made only from that state, else 409 (compare-and-set).
+		From         string `json:"from"`
 		To           string `json:"to"`
 		Reason       string `json:"reason"`
 		DuplicateOf  string `json:"duplicate_of"`
@@ -215,8 +229,38 @@ func (s *Server) apiTransition(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	err := s.app.Transition(r.Context(), actorFrom(r), r.PathValue("id"), app.TransitionInput{To: haven.ReportState(in.To),
+	actor, id := actorFrom(r), r.PathValue("id")
+	// stale reports whether the report has left the state the client saw.
+	// Only for those who may triage it: everyone else gets the answer
+	// Transition gives them (404, 403), whatever the state.
+	stale := func() (bool, error) {
+		if in.From == "" {
+			return false, nil
+		}
+		v, err := s.app.Report(r.Context(), actor, id)
+		if err != nil {
+			return false, err
+		}
+		return v.CanTriage && string(v.State) != in.From, nil
+	}
+	if in.From != "" && !slices.Contains(haven.ReportStates, haven.ReportState(in.From)) {
+		return haven.Invalid("from", fmt.Sprintf("%q is not a report state.", in.From))
+	}
+	if st, err := stale(); err != nil {
+		return err
+	} else if st {
+		return haven.ErrConflict
+	}
+	err := s.app.Transition(r.Context(), actor, id, app.TransitionInput{To: haven.ReportState(in.To),
 		Reason: in.Reason, DuplicateOf: in.DuplicateOf, OutOfScopeID: in.OutOfScopeID})
+	var inv *haven.InvalidError
+	if errors.As(err, &inv) && inv.Fields["to"] != "" {
+		// Refused because the state changed under us since the check
+		// above: that is the other triager's win, a conflict.
+		if st, serr := stale(); serr == nil && st {
+			return haven.ErrConflict
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -31,12 +31,18 @@ type basePage struct {
 	Flash  string
 	Path   string
 	Narrow bool
+	// Unread counts the signed-in account's unread notices.
+	Unread int
 }
 
 // base fills the parts of a page every template needs.
 func (s *Server) base(r *http.Request, title string) basePage {
 	actor := actorFrom(r)
 	b := basePage{Title: title, Path: r.URL.Path, User: actor.User, Admin: actor.IsAdmin()}
+	if actor.SignedIn() {
+		// A failed count only hides the badge; the page still renders.
+		b.Unread, _ = s.app.UnreadNotices(r.Context(), actor)
+	}
 	if c, err := r.Cookie(flashCookie); err == nil {
 		b.Flash = flashText[c.Value]
 	}

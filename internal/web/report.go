@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/haven-project/haven/internal/app"
 	"github.com/haven-project/haven/internal/cvss"
@@ -34,23 +36,69 @@ type calcMetric struct {
 
 type calcValue struct{ Value, Label string }
 
-// calcVector builds a 3.1 vector from the calculator's fields, or "" when
-// a metric is missing.
-func calcVector(r *http.Request) string {
+// calcVector builds a 3.1 vector from the calculator's fields. It returns
+// "" and the labels of the metrics left unchosen when some are missing
+// (none when the calculator was not used at all).
+func calcVector(r *http.Request) (vector string, missing []string) {
 	parts := []string{"CVSS:3.1"}
 	for _, m := range cvss31Metrics {
 		v := r.PostFormValue("m_" + m.Key)
 		if v == "" {
-			return ""
+			missing = append(missing, m.Label)
+			continue
 		}
 		parts = append(parts, m.Key+":"+v)
 	}
-	return strings.Join(parts, "/")
+	switch len(missing) {
+	case 0:
+		return strings.Join(parts, "/"), nil
+	case len(cvss31Metrics):
+		return "", nil
+	}
+	return "", missing
+}
+
+// severityTone names the colour of a severity badge from the CVSS score,
+// so that a program's own band names still read from cold to hot.
+func severityTone(score float64) string {
+	switch {
+	case score >= 9.5:
+		return "sev-top"
+	case score >= 9.0:
+		return "sev-critical"
+	case score >= 7.0:
+		return "sev-high"
+	case score >= 4.0:
+		return "sev-medium"
+	case score > 0:
+		return "sev-low"
+	}
+	return "sev-none"
+}
+
+// reportHelpers gives the report templates their small helpers.
+type reportHelpers struct{}
+
+// Tone is severityTone for templates.
+func (reportHelpers) Tone(score float64) string { return severityTone(score) }
+
+// StateLabel is the label of a state named by a string (a history
+// entry's from and to).
+func (reportHelpers) StateLabel(s string) string { return haven.ReportState(s).Label() }
+
+// VectorScore is the base score of a vector, such as "9.8", or "".
+func (reportHelpers) VectorScore(vector string) string {
+	v, err := cvss.Parse(vector)
+	if err != nil {
+		return ""
+	}
+	return strconv.FormatFloat(v.Score, 'f', 1, 64)
 }
 
 // submitPage is the report form.
 type submitPage struct {
 	formPage
+	reportHelpers
 	Program *app.ProgramView
 	Metrics []calcMetric
 	// Chosen calculator values by metric key, from the vector.
@@ -120,16 +168,26 @@ func (s *Server) submitReport(w http.ResponseWriter, r *http.Request) error {
 	// "Calculate" re-renders the form with the vector built from the
 	// calculator and its score; nothing is submitted.
 	if r.PostFormValue("calculate") != "" {
-		if v := calcVector(r); v != "" {
+		v, missing := calcVector(r)
+		if len(missing) > 0 {
+			for _, m := range cvss31Metrics {
+				p.Chosen[m.Key] = r.PostFormValue("m_" + m.Key)
+			}
+			p.Errors = haven.Invalid("calculator", "Choose a value for every metric: "+strings.ToLower(strings.Join(missing, ", "))+" still need one.")
+			return s.renderStatus(w, r, http.StatusUnprocessableEntity, "report_new", p)
+		}
+		if v != "" {
 			p.Form["cvss_vector"] = v
 		}
-		p.fillScore(p.Form["cvss_vector"])
-		if p.Score == nil && strings.TrimSpace(p.Form["cvss_vector"]) != "" {
-			if _, err := cvss.Parse(p.Form["cvss_vector"]); err != nil {
-				p.Errors = haven.Invalid("cvss_vector", capitalizeFirst(err.Error())+".")
-				return s.renderStatus(w, r, http.StatusUnprocessableEntity, "report_new", p)
-			}
+		if strings.TrimSpace(p.Form["cvss_vector"]) == "" {
+			p.Errors = haven.Invalid("calculator", "Choose a value for every metric, or type a vector above.")
+			return s.renderStatus(w, r, http.StatusUnprocessableEntity, "report_new", p)
 		}
+		if _, err := cvss.Parse(p.Form["cvss_vector"]); err != nil {
+			p.Errors = haven.Invalid("cvss_vector", capitalizeFirst(err.Error())+".")
+			return s.renderStatus(w, r, http.StatusUnprocessableEntity, "report_new", p)
+		}
+		p.fillScore(p.Form["cvss_vector"])
 		return s.render(w, r, "report_new", p)
 	}
 	assetID, _ := strconv.ParseInt(p.Form["asset_id"], 10, 64)
@@ -159,10 +217,82 @@ func capitalizeFirst(s string) string {
 // reportPage shows one report.
 type reportPage struct {
 	formPage
+	reportHelpers
 	*app.ReportView
 	OutOfScope []haven.OutOfScopeClass
 	Canned     []haven.CannedResponse
 	Team       []haven.Member
+	// Timeline is the history and the comments, oldest first.
+	Timeline []timelineItem
+	// Due is "overdue" or "soon" while the validation deadline applies.
+	Due string
+}
+
+// FormValue returns a typed value of the form named form, for fields that
+// several of the page's forms share (a reason).
+func (p *reportPage) FormValue(form, name string) string {
+	if p.Form["form"] != form {
+		return ""
+	}
+	return p.Form[name]
+}
+
+// timelineItem is one entry of a report's timeline: an event or a comment.
+type timelineItem struct {
+	At      time.Time
+	Event   *haven.ReportEvent
+	Comment *haven.Comment
+	// Assignee names the new assignee of an "assign" event ("" for nobody).
+	Assignee string
+}
+
+// timeline merges a report's events and comments, oldest first. A comment
+// comes before an event of the same instant (a reporter's answer moves a
+// report back to triage), except the submission itself.
+func timeline(v *app.ReportView, team []haven.Member) []timelineItem {
+	name := func(id string) string {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		if n == 0 {
+			return ""
+		}
+		if s, ok := v.Names[n]; ok {
+			return s
+		}
+		for _, m := range team {
+			if m.User.ID == n {
+				return m.User.Name()
+			}
+		}
+		return "a former team member"
+	}
+	var out []timelineItem
+	for i := range v.Events {
+		e := &v.Events[i]
+		it := timelineItem{At: e.At, Event: e}
+		if e.Kind == "assign" {
+			it.Assignee = name(e.To)
+		}
+		out = append(out, it)
+	}
+	for i := range v.Comments {
+		out = append(out, timelineItem{At: v.Comments[i].CreatedAt, Comment: &v.Comments[i]})
+	}
+	rank := func(it timelineItem) int {
+		switch {
+		case it.Event != nil && it.Event.Kind == "submitted":
+			return 0
+		case it.Comment != nil:
+			return 1
+		}
+		return 2
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].At.Equal(out[j].At) {
+			return out[i].At.Before(out[j].At)
+		}
+		return rank(out[i]) < rank(out[j])
+	})
+	return out
 }
 
 func (s *Server) reportPage(r *http.Request) (*reportPage, error) {
@@ -172,17 +302,31 @@ func (s *Server) reportPage(r *http.Request) (*reportPage, error) {
 	}
 	p := &reportPage{formPage: *s.formPage(r, v.Title), ReportView: v}
 	p.Narrow = false
+	if v.IsTeam {
+		if t, err := s.app.Team(r.Context(), actorFrom(r), v.Program.Slug); err == nil {
+			p.Team = t.Members
+		}
+	}
 	if v.CanTriage {
 		pv, err := s.app.Program(r.Context(), actorFrom(r), v.Program.Slug)
 		if err != nil {
 			return nil, err
 		}
 		p.OutOfScope = pv.OutOfScope
-		if p.Canned, err = s.app.CannedResponses(r.Context(), actorFrom(r), pv.Slug); err != nil {
+	}
+	if v.IsTeam && v.CanComment {
+		if p.Canned, err = s.app.CannedResponses(r.Context(), actorFrom(r), v.Program.Slug); err != nil {
 			return nil, err
 		}
-		if t, err := s.app.Team(r.Context(), actorFrom(r), pv.Slug); err == nil {
-			p.Team = t.Members
+	}
+	p.Timeline = timeline(v, p.Team)
+	if v.State.Validating() && v.ValidationDeadline != nil {
+		now := s.app.Now()
+		switch d := *v.ValidationDeadline; {
+		case d.Before(now):
+			p.Due = "overdue"
+		case d.Before(now.Add(48 * time.Hour)):
+			p.Due = "soon"
 		}
 	}
 	return p, nil
@@ -197,6 +341,7 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) error {
 		for _, c := range p.Canned {
 			if strconv.FormatInt(c.ID, 10) == id {
 				p.Form["body"] = c.Body
+				p.Form["form"] = "comment"
 			}
 		}
 	}
@@ -204,15 +349,16 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request) error {
 }
 
 // afterReportAction redirects to the report, or renders it again with the
-// form's errors.
-func (s *Server) afterReportAction(w http.ResponseWriter, r *http.Request, err error, flash string, keep ...string) error {
+// form's errors. The form's hidden "form" field names which of the page's
+// forms was sent, so that its messages show there only.
+func (s *Server) afterReportAction(w http.ResponseWriter, r *http.Request, err error, flash, anchor string, keep ...string) error {
 	var inv *haven.InvalidError
 	if errors.As(err, &inv) {
 		p, perr := s.reportPage(r)
 		if perr != nil {
 			return perr
 		}
-		for _, k := range keep {
+		for _, k := range append(keep, "form") {
 			p.Form[k] = r.PostFormValue(k)
 		}
 		p.Errors = inv
@@ -221,12 +367,16 @@ func (s *Server) afterReportAction(w http.ResponseWriter, r *http.Request, err e
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/reports/"+url.PathEscape(r.PathValue("id")), flash)
+	return s.redirect(w, r, "/reports/"+url.PathEscape(r.PathValue("id"))+anchor, flash)
 }
 
 func (s *Server) commentReport(w http.ResponseWriter, r *http.Request) error {
-	_, err := s.app.Comment(r.Context(), actorFrom(r), r.PathValue("id"), r.PostFormValue("body"), r.PostFormValue("internal") == "on")
-	return s.afterReportAction(w, r, err, "comment-posted", "body", "internal")
+	c, err := s.app.Comment(r.Context(), actorFrom(r), r.PathValue("id"), r.PostFormValue("body"), r.PostFormValue("internal") == "on")
+	anchor := ""
+	if err == nil {
+		anchor = "#comment-" + strconv.FormatInt(c.ID, 10) // the new comment, in view
+	}
+	return s.afterReportAction(w, r, err, "comment-posted", anchor, "body", "internal")
 }
 
 func (s *Server) transitionReport(w http.ResponseWriter, r *http.Request) error {
@@ -235,32 +385,53 @@ func (s *Server) transitionReport(w http.ResponseWriter, r *http.Request) error 
 		To: haven.ReportState(r.PostFormValue("to")), Reason: r.PostFormValue("reason"),
 		DuplicateOf: r.PostFormValue("duplicate_of"), OutOfScopeID: oos,
 	})
-	return s.afterReportAction(w, r, err, "report-updated", "to", "reason", "duplicate_of", "out_of_scope_id")
+	return s.afterReportAction(w, r, err, "report-updated", "", "to", "reason", "duplicate_of", "out_of_scope_id")
 }
 
 func (s *Server) rescoreReport(w http.ResponseWriter, r *http.Request) error {
 	err := s.app.ChangeCVSS(r.Context(), actorFrom(r), r.PathValue("id"), r.PostFormValue("cvss_vector"), r.PostFormValue("reason"))
-	return s.afterReportAction(w, r, err, "report-updated", "cvss_vector")
+	return s.afterReportAction(w, r, err, "report-updated", "", "cvss_vector", "reason")
 }
 
 func (s *Server) assignReport(w http.ResponseWriter, r *http.Request) error {
 	id, _ := strconv.ParseInt(r.PostFormValue("assignee"), 10, 64)
 	err := s.app.Assign(r.Context(), actorFrom(r), r.PathValue("id"), id)
-	return s.afterReportAction(w, r, err, "report-updated")
+	return s.afterReportAction(w, r, err, "report-updated", "", "assignee")
 }
 
 // inboxPage lists the reports the actor may see.
 type inboxPage struct {
 	basePage
+	reportHelpers
 	List     app.ReportList
 	Query    app.ReportQuery
 	Programs []*haven.Program // the actor's programs, for the filter
 	Names    map[int64]string // program names by id
 	Member   bool             // the actor is on some program's team
 	States   []haven.ReportState
-	Now      interface{}
+	// Filter choices from the actor's programs: severities (most severe
+	// first), assets and the people a report can be assigned to.
+	Severities []string
+	Assets     []inboxAsset
+	Assignees  []inboxPerson
+	// People names team members by account id, for the assignee column.
+	People map[int64]string
+	// AssetNames names the assets of the listed reports by id.
+	AssetNames map[int64]string
+	// Filtered reports whether any filter is set.
+	Filtered bool
 	Prev     string
 	Next     string
+}
+
+type inboxAsset struct {
+	ID            int64
+	Name, Program string
+}
+
+type inboxPerson struct {
+	ID   int64
+	Name string
 }
 
 // reportQuery reads the inbox filters from the URL.
@@ -325,21 +496,61 @@ func (s *Server) showInbox(w http.ResponseWriter, r *http.Request) error {
 	if rq.Limit == 0 {
 		rq.Limit = 50
 	}
-	list, err := s.app.Reports(r.Context(), actorFrom(r), rq)
+	ctx, actor := r.Context(), actorFrom(r)
+	list, err := s.app.Reports(ctx, actor, rq)
 	if err != nil {
 		return err
 	}
-	ps, err := s.app.Programs(r.Context(), actorFrom(r))
+	ps, err := s.app.Programs(ctx, actor)
 	if err != nil {
 		return err
 	}
-	p := &inboxPage{basePage: s.base(r, "Inbox"), List: list, Query: rq, Names: map[int64]string{}, States: haven.ReportStates}
-	actor := actorFrom(r)
+	p := &inboxPage{basePage: s.base(r, "Inbox"), List: list, Query: rq, Names: map[int64]string{}, States: haven.ReportStates,
+		People: map[int64]string{}, AssetNames: map[int64]string{}}
+	p.Filtered = rq.Program != "" || len(rq.States) > 0 || rq.Severity != "" || rq.AssetID != 0 || rq.Assignee != 0 || rq.Due != ""
+	seenSeverity := map[string]bool{}
+	addSeverities := func(pr *haven.Program) {
+		for i := len(pr.Bands) - 1; i >= 0; i-- {
+			if n := pr.Bands[i].Name; !seenSeverity[n] {
+				seenSeverity[n] = true
+				p.Severities = append(p.Severities, n)
+			}
+		}
+	}
+	seenPerson := map[int64]bool{}
 	for _, pr := range ps {
 		p.Names[pr.ID] = pr.Name
-		if _, ok := actor.Role(pr.ID); ok {
-			p.Programs = append(p.Programs, pr)
-			p.Member = true
+		if _, ok := actor.Role(pr.ID); !ok {
+			continue
+		}
+		p.Programs = append(p.Programs, pr)
+		p.Member = true
+		addSeverities(pr)
+		assets, err := s.app.Assets(ctx, actor, pr.Slug)
+		if err != nil {
+			return err
+		}
+		for _, a := range assets {
+			p.Assets = append(p.Assets, inboxAsset{ID: a.ID, Name: a.Name, Program: pr.Name})
+			p.AssetNames[a.ID] = a.Name
+		}
+		team, err := s.app.Team(ctx, actor, pr.Slug)
+		if err != nil {
+			return err
+		}
+		for _, m := range team.Members {
+			p.People[m.User.ID] = m.User.Name()
+			if m.Role != haven.RoleViewer && !seenPerson[m.User.ID] && m.User.ID != actor.UserID() {
+				seenPerson[m.User.ID] = true
+				p.Assignees = append(p.Assignees, inboxPerson{m.User.ID, m.User.Name()})
+			}
+		}
+	}
+	if !p.Member {
+		// A researcher filters by the severities of every program they
+		// may report to.
+		for _, pr := range ps {
+			addSeverities(pr)
 		}
 	}
 	if rq.Offset > 0 {
@@ -353,4 +564,20 @@ func (s *Server) showInbox(w http.ResponseWriter, r *http.Request) error {
 		p.Next = "/inbox?" + q.Encode()
 	}
 	return s.render(w, r, "inbox", p)
+}
+
+// noticesPage lists the account's notices about reports.
+type noticesPage struct {
+	basePage
+	Notices []app.Notice
+}
+
+func (s *Server) showNotices(w http.ResponseWriter, r *http.Request) error {
+	ns, err := s.app.Notices(r.Context(), actorFrom(r))
+	if err != nil {
+		return err
+	}
+	p := &noticesPage{basePage: s.base(r, "Notifications"), Notices: ns}
+	p.Unread = 0 // they are read now
+	return s.render(w, r, "notifications", p)
 }

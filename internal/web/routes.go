@@ -91,6 +91,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /programs/{slug}/report", signedIn, s.showSubmit)
 	s.handle("POST /programs/{slug}/report", signedIn, s.submitReport)
 	s.handle("GET /inbox", signedIn, s.showInbox)
+	s.handle("GET /notifications", signedIn, s.showNotices)
 	s.handle("GET /reports/{id}", signedIn, s.showReport)
 	s.handle("POST /reports/{id}/comments", signedIn, s.commentReport)
 	s.handle("POST /reports/{id}/transitions", signedIn, s.transitionReport)

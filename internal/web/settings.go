@@ -41,12 +41,23 @@ func pathID(r *http.Request) (int64, error) {
 func (s *Server) showProfile(w http.ResponseWriter, r *http.Request) error {
 	p := s.settingsPage(r, "profile", "Profile")
 	p.Form["display_name"] = actorFrom(r).User.DisplayName
+	private, err := s.app.MailNoContent(r.Context(), actorFrom(r))
+	if err != nil {
+		return err
+	}
+	if private {
+		p.Form["mail_no_content"] = "on"
+	}
 	return s.renderSettings(w, r, "settings_profile", p, false)
 }
 
 func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) error {
 	p := s.settingsPage(r, "profile", "Profile", "display_name")
+	p.Form["mail_no_content"] = r.PostFormValue("mail_no_content")
 	err := s.app.UpdateProfile(r.Context(), actorFrom(r), p.Form["display_name"])
+	if err == nil {
+		err = s.app.SetMailNoContent(r.Context(), actorFrom(r), p.Form["mail_no_content"] == "on")
+	}
 	if ok, err := p.invalidForm(err); ok {
 		return s.renderSettings(w, r, "settings_profile", p, true)
 	} else if err != nil {
