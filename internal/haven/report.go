@@ -171,3 +171,20 @@ type Comment struct {
 	Internal  bool
 	CreatedAt time.Time
 }
+
+// Award is money a program awards on a report.
+type Award struct {
+	ID        int64
+	ReportID  int64
+	ProgramID int64
+	Kind      string // "bounty" (one per report) or "bonus"
+	Amount    int64  // minor units of Currency
+	Currency  string
+	Reason    string
+	Status    string // "pending" or "paid"
+	AwardedBy int64
+	CreatedAt time.Time
+	PaidAt    *time.Time
+	// ReportPublicID is the report's public id (for ledgers).
+	ReportPublicID string
+}

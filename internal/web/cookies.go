@@ -74,6 +74,8 @@ var flashText = map[string]string{
 	"report-submitted":   "Your report was submitted. Only you and the program's team can see it.",
 	"report-updated":     "The report was updated.",
 	"comment-posted":     "Your comment was posted.",
+	"award-saved":        "The award was recorded.",
+	"award-paid":         "The award is marked paid.",
 }
 
 // redirect sends the browser to a local path with 303 See Other, and an

@@ -17,6 +17,7 @@ import (
 	"github.com/haven-project/haven/internal/cwe"
 	"github.com/haven-project/haven/internal/haven"
 	"github.com/haven-project/haven/internal/markdown"
+	"github.com/haven-project/haven/internal/money"
 	"github.com/haven-project/haven/internal/pgp"
 )
 
@@ -101,6 +102,7 @@ func (s *Server) templateFuncs() template.FuncMap {
 		},
 		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"browser": browserName,
+		"money":   func(c money.Currency, minor int64) string { return c.Format(money.Amount(minor)) },
 		// cweName shows a weakness code with its name.
 		"cweName": func(code string) string {
 			if w, err := cwe.Parse(code); err == nil {
