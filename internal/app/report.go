@@ -313,17 +313,29 @@ func (a *App) Reports(ctx context.Context, actor haven.Actor, q ReportQuery) (Re
 
 // TransitionInput is a requested state change.
 type TransitionInput struct {
+	// From, when set, is the state the actor saw when deciding: the
+	// change is made only from that state, else haven.ErrConflict.
+	From         haven.ReportState
 	To           haven.ReportState
 	Reason       string
 	DuplicateOf  string // public id of the original
 	OutOfScopeID int64
 }
 
+// reportFor returns the report when the actor may see it; the system sees
+// every report.
+func reportFor(ctx context.Context, tx *store.DB, actor haven.Actor, publicID string) (*haven.Report, error) {
+	if actor.IsSystem() {
+		return tx.ReportByPublicIDForSystem(ctx, publicID)
+	}
+	return tx.Report(ctx, actor.UserID(), publicID)
+}
+
 // triageable returns a report the actor may triage: haven.ErrNotFound when
 // the actor may not see it, haven.ErrForbidden when they see it but may not
 // triage (the reporter, a viewer).
 func (a *App) triageable(ctx context.Context, tx *store.DB, actor haven.Actor, publicID string, perm haven.Permission) (*haven.Report, error) {
-	r, err := tx.Report(ctx, actor.UserID(), publicID)
+	r, err := reportFor(ctx, tx, actor, publicID)
 	if err != nil {
 		return nil, err
 	}
@@ -334,13 +346,19 @@ func (a *App) triageable(ctx context.Context, tx *store.DB, actor haven.Actor, p
 }
 
 // Transition changes a report's state as the transition table allows. It
-// is a compare-and-set: of two concurrent changes exactly one succeeds,
-// the other gets haven.ErrConflict.
+// is a compare-and-set from in.From: of two concurrent changes from the
+// same state exactly one succeeds, the other gets haven.ErrConflict.
+// Without in.From the change applies to whatever state the report is in
+// when the transaction reads it (on SQLite, which runs writers one after
+// the other, the later of two changes then sees the earlier one's state).
 func (a *App) Transition(ctx context.Context, actor haven.Actor, publicID string, in TransitionInput) error {
 	return a.tx(ctx, func(tx *store.DB) error {
 		r, err := a.triageable(ctx, tx, actor, publicID, haven.PermTriage)
 		if err != nil {
 			return err
+		}
+		if in.From != "" && in.From != r.State {
+			return fmt.Errorf("report %s is %s, not %s: %w", r.PublicID, r.State, in.From, haven.ErrConflict)
 		}
 		rule, ok := haven.FindTransition(r.State, in.To)
 		if !ok {
@@ -359,11 +377,18 @@ func (a *App) Transition(ctx context.Context, actor haven.Actor, publicID string
 			if err != nil || o.ProgramID != r.ProgramID || o.ID == r.ID {
 				return haven.Invalid("duplicate_of", "Name the original: another report of this program.")
 			}
-			if o.State == haven.StateDuplicate && o.DuplicateOf != 0 {
-				dupID = o.DuplicateOf // point at the first original
-			} else {
-				dupID = o.ID
+			// Point at the first original. A chain can be longer than one
+			// step: a duplicate's original may itself have been reopened
+			// and closed as a duplicate since.
+			for seen := map[int64]bool{o.ID: true}; o.State == haven.StateDuplicate && o.DuplicateOf != 0; seen[o.ID] = true {
+				if o, err = tx.ReportForSystem(ctx, o.DuplicateOf); err != nil {
+					return err
+				}
+				if o.ID == r.ID || seen[o.ID] {
+					return haven.Invalid("duplicate_of", "That report is a duplicate of this one: name the original instead.")
+				}
 			}
+			dupID = o.ID
 		}
 		if rule.NeedsClass {
 			if in.OutOfScopeID == 0 && reason == "" {
@@ -418,6 +443,9 @@ func (a *App) Transition(ctx context.Context, actor haven.Actor, publicID string
 // (triagers and owners) publicly or internally. A reporter's answer to a
 // needs_info report sends it back to triage.
 func (a *App) Comment(ctx context.Context, actor haven.Actor, publicID, body string, internal bool) (*haven.Comment, error) {
+	if !actor.SignedIn() {
+		return nil, haven.ErrUnauthenticated // a comment needs an author
+	}
 	body = strings.TrimSpace(body)
 	if body == "" {
 		return nil, haven.Invalid("body", "Write a comment.")
@@ -430,7 +458,7 @@ func (a *App) Comment(ctx context.Context, actor haven.Actor, publicID, body str
 	}
 	var out *haven.Comment
 	err := a.tx(ctx, func(tx *store.DB) error {
-		r, err := tx.Report(ctx, actor.UserID(), publicID)
+		r, err := reportFor(ctx, tx, actor, publicID)
 		if err != nil {
 			return err
 		}
@@ -478,6 +506,9 @@ func (a *App) ChangeCVSS(ctx context.Context, actor haven.Actor, publicID, vecto
 		p, err := tx.Program(ctx, r.ProgramID)
 		if err != nil {
 			return err
+		}
+		if strings.TrimSpace(vector) == "" {
+			return haven.Invalid("cvss_vector", "Give a CVSS 3.1 or 4.0 vector.")
 		}
 		canonical, sc, severity, err := score(p, vector)
 		if err != nil {

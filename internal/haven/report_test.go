@@ -10,11 +10,11 @@ import (
 // the change give. A change to Transitions shows up here as a failing
 // cell.
 //
-//	- not allowed
-//	o allowed, nothing more needed
-//	R needs a reason (the reporter reads it)
-//	D needs the original (duplicate)
-//	C needs an out-of-scope class (or a reason)
+//	"-" not allowed
+//	"o" allowed, nothing more needed
+//	"R" needs a reason (the reporter reads it)
+//	"D" needs the original (duplicate)
+//	"C" needs an out-of-scope class (or a reason)
 func TestTransitionMatrix(t *testing.T) {
 	// Columns: new triaged needs_info accepted resolved duplicate
 	// out_of_scope informative not_applicable spam.

@@ -160,7 +160,8 @@ func (db *DB) Reports(ctx context.Context, viewerID int64, f ReportFilter) ([]*h
 	}
 	args = append(args, limit, max(f.Offset, 0))
 	rows, err := db.query(ctx, `SELECT `+reportColumns+` FROM reports r WHERE `+cond+`
-		ORDER BY CASE WHEN r.validation_deadline IS NULL THEN 1 ELSE 0 END, r.validation_deadline, r.submitted_at DESC, r.id DESC
+		ORDER BY CASE WHEN r.state IN ('new', 'triaged', 'needs_info') AND r.validation_deadline IS NOT NULL THEN 0 ELSE 1 END,
+		  CASE WHEN r.state IN ('new', 'triaged', 'needs_info') THEN r.validation_deadline END, r.submitted_at DESC, r.id DESC
 		LIMIT $`+fmt.Sprint(len(args)-1)+` OFFSET $`+fmt.Sprint(len(args)), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store.Reports: %w", err)

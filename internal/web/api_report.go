@@ -229,38 +229,11 @@ func (s *Server) apiTransition(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	actor, id := actorFrom(r), r.PathValue("id")
-	// stale reports whether the report has left the state the client saw.
-	// Only for those who may triage it: everyone else gets the answer
-	// Transition gives them (404, 403), whatever the state.
-	stale := func() (bool, error) {
-		if in.From == "" {
-			return false, nil
-		}
-		v, err := s.app.Report(r.Context(), actor, id)
-		if err != nil {
-			return false, err
-		}
-		return v.CanTriage && string(v.State) != in.From, nil
-	}
 	if in.From != "" && !slices.Contains(haven.ReportStates, haven.ReportState(in.From)) {
 		return haven.Invalid("from", fmt.Sprintf("%q is not a report state.", in.From))
 	}
-	if st, err := stale(); err != nil {
-		return err
-	} else if st {
-		return haven.ErrConflict
-	}
-	err := s.app.Transition(r.Context(), actor, id, app.TransitionInput{To: haven.ReportState(in.To),
-		Reason: in.Reason, DuplicateOf: in.DuplicateOf, OutOfScopeID: in.OutOfScopeID})
-	var inv *haven.InvalidError
-	if errors.As(err, &inv) && inv.Fields["to"] != "" {
-		// Refused because the state changed under us since the check
-		// above: that is the other triager's win, a conflict.
-		if st, serr := stale(); serr == nil && st {
-			return haven.ErrConflict
-		}
-	}
+	err := s.app.Transition(r.Context(), actorFrom(r), r.PathValue("id"), app.TransitionInput{From: haven.ReportState(in.From),
+		To: haven.ReportState(in.To), Reason: in.Reason, DuplicateOf: in.DuplicateOf, OutOfScopeID: in.OutOfScopeID})
 	if err != nil {
 		return err
 	}

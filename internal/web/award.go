@@ -36,7 +36,19 @@ func (s *Server) awardReport(w http.ResponseWriter, r *http.Request) error {
 		_, err = s.app.Award(r.Context(), actorFrom(r), r.PathValue("id"), app.AwardInput{
 			Kind: r.PostFormValue("kind"), Amount: int64(amount), Reason: r.PostFormValue("award_reason"), Nonce: r.PostFormValue("nonce")})
 	}
-	return s.afterReportAction(w, r, err, "award-saved", "amount", "kind", "award_reason")
+	var inv *haven.InvalidError
+	if errors.As(err, &inv) {
+		p, perr := s.reportPage(r)
+		if perr != nil {
+			return perr
+		}
+		form := map[string]string{"kind": r.PostFormValue("kind"), "amount": r.PostFormValue("amount"), "award_reason": r.PostFormValue("award_reason")}
+		if p.Rewards, perr = s.awardsFor(r, p.ReportView, form, inv); perr != nil {
+			return perr
+		}
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "report", p)
+	}
+	return s.afterReportAction(w, r, err, "award-saved", "#awards")
 }
 
 type apiAward struct {

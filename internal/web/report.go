@@ -107,6 +107,9 @@ type submitPage struct {
 	Score *cvss.Vector
 	// Severity is the program's band for Score.
 	Severity string
+	// Fields lists the form's fields in page order, for the summary of
+	// errors that links to each.
+	Fields []string
 }
 
 func (s *Server) submitPage(r *http.Request) (*submitPage, error) {
@@ -114,7 +117,8 @@ func (s *Server) submitPage(r *http.Request) (*submitPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &submitPage{formPage: *s.formPage(r, "Report a vulnerability to "+v.Name), Program: v, Metrics: cvss31Metrics, Chosen: map[string]string{}}
+	p := &submitPage{formPage: *s.formPage(r, "Report a vulnerability to "+v.Name), Program: v, Metrics: cvss31Metrics, Chosen: map[string]string{},
+		Fields: []string{"asset_id", "title", "weakness", "cvss_vector", "calculator", "description", "steps_to_reproduce", "impact", "accept_rules"}}
 	p.Narrow = false
 	return p, nil
 }
@@ -190,6 +194,13 @@ func (s *Server) submitReport(w http.ResponseWriter, r *http.Request) error {
 		p.fillScore(p.Form["cvss_vector"])
 		return s.render(w, r, "report_new", p)
 	}
+	// A researcher who chose every metric but left the vector empty
+	// (never pressed Calculate) submits the calculator's vector.
+	if strings.TrimSpace(p.Form["cvss_vector"]) == "" {
+		if v, _ := calcVector(r); v != "" {
+			p.Form["cvss_vector"] = v
+		}
+	}
 	assetID, _ := strconv.ParseInt(p.Form["asset_id"], 10, 64)
 	version, _ := strconv.Atoi(p.Form["policy_version"])
 	rep, err := s.app.SubmitReport(r.Context(), actorFrom(r), r.PathValue("slug"), app.SubmitInput{
@@ -226,6 +237,8 @@ type reportPage struct {
 	Timeline []timelineItem
 	// Due is "overdue" or "soon" while the validation deadline applies.
 	Due string
+	// Rewards is the awards block (awards, and the form for owners).
+	Rewards *awardsBlock
 }
 
 // FormValue returns a typed value of the form named form, for fields that
@@ -320,6 +333,9 @@ func (s *Server) reportPage(r *http.Request) (*reportPage, error) {
 		}
 	}
 	p.Timeline = timeline(v, p.Team)
+	if p.Rewards, err = s.awardsFor(r, v, nil, nil); err != nil {
+		return nil, err
+	}
 	if v.State.Validating() && v.ValidationDeadline != nil {
 		now := s.app.Now()
 		switch d := *v.ValidationDeadline; {

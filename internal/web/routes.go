@@ -97,6 +97,10 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /reports/{id}/transitions", signedIn, s.transitionReport)
 	s.handle("POST /reports/{id}/cvss", signedIn, s.rescoreReport)
 	s.handle("POST /reports/{id}/assign", signedIn, s.assignReport)
+	s.handle("POST /reports/{id}/awards", signedIn, s.awardReport)
+	s.handle("GET /programs/{slug}/ledger", signedIn, s.showLedger)
+	s.handle("GET /programs/{slug}/ledger.csv", signedIn, s.ledgerCSV)
+	s.handle("POST /programs/{slug}/ledger/{id}/paid", signedIn, s.markAwardPaid)
 
 	// Instance admins.
 	s.handle("GET /admin/users", instanceAdmin, s.showUsers)
@@ -135,6 +139,8 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/reports/{id}/comments", apiSignedIn, s.apiComment)
 	s.handle("POST /api/v1/reports/{id}/cvss", apiSignedIn, s.apiRescore)
 	s.handle("GET /api/v1/cvss", apiPublic, s.apiScore)
+	s.handle("POST /api/v1/reports/{id}/bounties", apiSignedIn, s.apiAwardReport)
+	s.handle("GET /api/v1/reports/{id}/bounties", apiSignedIn, s.apiReportAwards)
 }
 
 // RouteInfo describes one registered route, for tests that walk the table.

@@ -74,6 +74,9 @@ var reviewedPublic = map[string]bool{
 	"GET /api/v1/programs/{slug}/rewards":  true,
 	"GET /api/v1/programs/{slug}/updates":  true,
 	"GET /api/v1/programs/{slug}/activity": true,
+	// A CVSS calculator: it scores the vector it is given and reads
+	// nothing stored, so it tells nobody anything about any report.
+	"GET /api/v1/cvss": true,
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]*\}`)
