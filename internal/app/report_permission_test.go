@@ -85,16 +85,16 @@ func TestReportPermissionMatrix(t *testing.T) {
 	// Columns: visitor, reporter, other researcher, viewer, triager,
 	// owner, other owner, admin, system.
 	var (
-		// system: Report reads as account 0 and sees nothing (no page is
-		// ever rendered for the system); triage use cases let the system
-		// act on any report (background work, the demo).
+		// ⚑ system: N. Report looks the report up as account 0, which
+		// sees nothing (no page is rendered for the system), while the
+		// triage use cases let the system act on any report (background
+		// work, the demo).
 		read = row{N, A, N, A, A, A, N, N, N}
-		// ⚑ system: U (no account to list for); see above.
+		// System: U, it has no account whose list this would be.
 		list   = row{U, A, N, A, A, A, N, N, U}
 		triage = row{N, F, N, F, A, A, N, N, A}
-		// ⚑ viewer: F is by design (viewers are read-only), listed for
-		// completeness.
-		// system: U — a comment needs an author.
+		// Visitor and system: U, a comment needs an author. Viewer: F by
+		// design (viewers are read-only).
 		commentPublic = row{U, A, N, F, A, A, N, N, U}
 		// ⚑ reporter: I (422 "Only the program's team writes internal
 		// comments") where the viewer, who may not either, gets F (403).

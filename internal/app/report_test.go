@@ -933,6 +933,8 @@ func TestChangeCVSS(t *testing.T) {
 	}
 	err := e.App.ChangeCVSS(ctx, f.actors["triager"], r.PublicID, "CVSS:3.1/AV:Z", "")
 	wantField(t, "invalid vector", err, "cvss_vector")
+	err = e.App.ChangeCVSS(ctx, f.actors["triager"], r.PublicID, "  ", "Not scored yet.")
+	wantField(t, "no vector", err, "cvss_vector")
 	wantErr(t, "viewer", e.App.ChangeCVSS(ctx, f.actors["viewer"], r.PublicID, vec98, ""), haven.ErrForbidden)
 	wantErr(t, "reporter", e.App.ChangeCVSS(ctx, f.actors["researcher"], r.PublicID, vec98, ""), haven.ErrForbidden)
 	if got := f.stored(t, r.PublicID); got.CVSSVector != vec75 {

@@ -353,9 +353,11 @@ func TestReportFilters(t *testing.T) {
 	})
 }
 
-// TestReportOrder checks the inbox order: soonest validation deadline
-// first, reports without one last, then newest first (id breaks ties),
-// and that pages cut that order with the total of the whole list.
+// TestReportOrder checks the inbox order: reports still being validated
+// (new, triaged, needs_info) by soonest validation deadline first; then
+// every other report, those without a deadline and those already decided
+// (whose old deadline no longer matters), newest first, the id breaking
+// ties; and that pages cut that order with the total of the whole list.
 func TestReportOrder(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -366,24 +368,31 @@ func TestReportOrder(t *testing.T) {
 		sub := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
 		type spec struct {
 			name      string
+			state     haven.ReportState
 			deadline  *time.Time
 			submitted time.Time
 		}
 		// Inserted out of order on purpose.
 		specs := []spec{
-			{"none-old", nil, sub(1)},
-			{"due-48h", d(48), sub(2)},
-			{"none-new", nil, sub(9)},
-			{"due-24h-old", d(24), sub(3)},
-			{"due-24h-new", d(24), sub(4)},
-			{"due-72h", d(72), sub(5)},
-			{"none-tie-a", nil, sub(6)},
-			{"none-tie-b", nil, sub(6)}, // same time: the later id first
+			{"none-old", haven.StateNew, nil, sub(1)},
+			{"due-48h", haven.StateTriaged, d(48), sub(2)},
+			{"none-new", haven.StateNew, nil, sub(9)},
+			{"due-24h-old", haven.StateNew, d(24), sub(3)},
+			{"due-24h-new", haven.StateNeedsInfo, d(24), sub(4)},
+			{"due-72h", haven.StateNew, d(72), sub(5)},
+			{"none-tie-a", haven.StateNew, nil, sub(6)},
+			{"none-tie-b", haven.StateNew, nil, sub(6)}, // same time: the later id first
+			{"accepted-was-due-1h", haven.StateAccepted, d(1), sub(7)},
+			{"spam-was-due-2h", haven.StateSpam, d(2), sub(8)},
+			{"resolved-was-due-3h", haven.StateResolved, d(3), sub(0)},
 		}
 		for _, s := range specs {
-			newReport(t, db, a, u, func(r *haven.Report) { r.Title, r.ValidationDeadline, r.SubmittedAt = s.name, s.deadline, s.submitted })
+			newReport(t, db, a, u, func(r *haven.Report) {
+				r.Title, r.State, r.ValidationDeadline, r.SubmittedAt = s.name, s.state, s.deadline, s.submitted
+			})
 		}
-		want := []string{"due-24h-new", "due-24h-old", "due-48h", "due-72h", "none-new", "none-tie-b", "none-tie-a", "none-old"}
+		want := []string{"due-24h-new", "due-24h-old", "due-48h", "due-72h",
+			"none-new", "spam-was-due-2h", "accepted-was-due-1h", "none-tie-b", "none-tie-a", "none-old", "resolved-was-due-3h"}
 		titles := func(rs []*haven.Report) []string {
 			var out []string
 			for _, r := range rs {

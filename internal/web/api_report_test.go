@@ -1131,6 +1131,12 @@ func TestAPIReportPermissions(t *testing.T) {
 		if !strings.Contains(msg, "AV") {
 			t.Errorf("bad vector: message %q does not name AV", msg)
 		}
+		f.p.invalid("POST", base+"/cvss", f.triagerTok, map[string]any{"cvss_vector": " "}, "cvss_vector")
+		// The same vector again changes nothing.
+		f.p.do("POST", base+"/cvss", f.triagerTok, map[string]any{"cvss_vector": v75}, http.StatusOK, &rescored)
+		if n := len(rescored.History); rescored.History[n-1].Kind != "cvss" || rescored.History[n-2].Kind == "cvss" {
+			t.Errorf("the same vector again made an event: %+v", rescored.History[n-2:])
+		}
 	})
 }
 

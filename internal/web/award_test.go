@@ -100,3 +100,45 @@ func TestAwardFormAndLedger(t *testing.T) {
 		t.Errorf("CSV:\n%s", csv.Body)
 	}
 }
+
+// TestStaleTransitionFormConflicts: the state form carries the state the
+// triager saw; when another triager changed it meanwhile, the second
+// submission gets 409 and changes nothing.
+func TestStaleTransitionFormConflicts(t *testing.T) {
+	e := apptest.New(t)
+	ctx := context.Background()
+	const pw = "correct horse battery staple"
+	owner := e.CreateUser(t, "owner@stale.test", pw, false)
+	alice := e.CreateUser(t, "alice@stale.test", pw, false)
+	p, err := e.App.CreateProgram(ctx, haven.System, app.NewProgram{Slug: "stale", Name: "Stale", Status: haven.StatusPublished, Owners: []string{owner.Email}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oa := haven.Actor{User: owner, Memberships: map[int64]haven.Role{p.ID: haven.RoleOwner}}
+	asset, err := e.App.AddAsset(ctx, oa, "stale", app.AssetInput{Name: "Web", Type: "web", Tier: 1, InScope: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.App.SubmitReport(ctx, haven.Actor{User: alice}, "stale", app.SubmitInput{AssetID: asset.ID, Title: "t", Description: "d", AcceptRules: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oc := e.Client(t)
+	oc.LogIn(owner.Email, pw)
+	page := "/reports/" + r.PublicID
+	if !strings.Contains(oc.Get(page).Body, `name="from" value="new"`) {
+		t.Fatal("the state form does not carry the state the triager saw")
+	}
+	// Someone else accepts it meanwhile.
+	if err := e.App.Transition(ctx, oa, r.PublicID, app.TransitionInput{To: haven.StateAccepted}); err != nil {
+		t.Fatal(err)
+	}
+	res := oc.Post(page+"/transitions", url.Values{"from": {"new"}, "to": {"spam"}, "reason": {"looks like spam"}})
+	if res.StatusCode != http.StatusConflict {
+		t.Errorf("stale form: %d, want 409", res.StatusCode)
+	}
+	v, err := e.App.Report(ctx, oa, r.PublicID)
+	if err != nil || v.State != haven.StateAccepted {
+		t.Errorf("state after the stale form: %v, %v; want accepted", v.State, err)
+	}
+}

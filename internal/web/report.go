@@ -397,7 +397,10 @@ func (s *Server) commentReport(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) transitionReport(w http.ResponseWriter, r *http.Request) error {
 	oos, _ := strconv.ParseInt(r.PostFormValue("out_of_scope_id"), 10, 64)
+	// The form says which state the triager saw, so that of two triagers
+	// acting at once the second gets "changed meanwhile" (409).
 	err := s.app.Transition(r.Context(), actorFrom(r), r.PathValue("id"), app.TransitionInput{
+		From: haven.ReportState(r.PostFormValue("from")),
 		To: haven.ReportState(r.PostFormValue("to")), Reason: r.PostFormValue("reason"),
 		DuplicateOf: r.PostFormValue("duplicate_of"), OutOfScopeID: oos,
 	})
