@@ -401,7 +401,7 @@ func (s *Server) transitionReport(w http.ResponseWriter, r *http.Request) error 
 	// acting at once the second gets "changed meanwhile" (409).
 	err := s.app.Transition(r.Context(), actorFrom(r), r.PathValue("id"), app.TransitionInput{
 		From: haven.ReportState(r.PostFormValue("from")),
-		To: haven.ReportState(r.PostFormValue("to")), Reason: r.PostFormValue("reason"),
+		To:   haven.ReportState(r.PostFormValue("to")), Reason: r.PostFormValue("reason"),
 		DuplicateOf: r.PostFormValue("duplicate_of"), OutOfScopeID: oos,
 	})
 	return s.afterReportAction(w, r, err, "report-updated", "", "to", "reason", "duplicate_of", "out_of_scope_id")

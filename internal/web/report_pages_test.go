@@ -144,7 +144,6 @@ func (p *rpEnv) rpSubmit(t *testing.T, c *apptest.Client, form url.Values) strin
 	return id
 }
 
-
 // TestReportSubmitForm submits the form as a researcher: refused fields
 // say what is wrong and keep what was typed; then the report is created.
 func TestReportSubmitForm(t *testing.T) {
