@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -64,4 +65,36 @@ func TestCloseUnansweredReports(t *testing.T) {
 			t.Errorf("second run closed %d more, want 0", n)
 		}
 	})
+}
+
+// TestStaleIdempotencyKeyIsReleased: a key whose request died before it
+// recorded a result answers 409 while it may still be running, and is free
+// again after a while, so a retry creates the report (R5: keys survive
+// restarts without sticking).
+func TestStaleIdempotencyKeyIsReleased(t *testing.T) {
+	e := apptest.New(t)
+	ctx := context.Background()
+	f := newProgramFixture(t, e, "idem", haven.StatusPublished)
+	asset, err := e.App.AddAsset(ctx, f.actors["owner"], "idem", app.AssetInput{Name: "Web", Type: "web", Tier: 1, InScope: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	researcher := f.actors["researcher"]
+	// A request that died after saving its key: the key has no result.
+	if err := e.DB.SaveIdempotentResult(ctx, researcher.UserID(), "submit:idem", "k1", "hash", "", e.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	in := app.SubmitInput{AssetID: asset.ID, Title: "t", Description: "d", AcceptRules: true}
+	if _, _, err := e.App.SubmitReportOnce(ctx, researcher, "idem", "k1", "hash", in); !errors.Is(err, haven.ErrConflict) {
+		t.Fatalf("retry at once: err = %v, want ErrConflict (the first may still run)", err)
+	}
+	e.Clock.Advance(3 * time.Minute)
+	r, replayed, err := e.App.SubmitReportOnce(ctx, researcher, "idem", "k1", "hash", in)
+	if err != nil || replayed || r == nil {
+		t.Fatalf("retry after 3 minutes: %v, replayed %t, %v; want a new report", r, replayed, err)
+	}
+	again, replayed, err := e.App.SubmitReportOnce(ctx, researcher, "idem", "k1", "hash", in)
+	if err != nil || !replayed || again.PublicID != r.PublicID {
+		t.Errorf("second retry: %v, replayed %t, %v; want the same report replayed", again, replayed, err)
+	}
 }

@@ -563,6 +563,10 @@ func (a *App) Assign(ctx context.Context, actor haven.Actor, publicID string, as
 	})
 }
 
+// idempotencyStale is how long a key may wait for its request's result
+// before a retry may take it over.
+const idempotencyStale = 2 * time.Minute
+
 // ErrIdempotencyMismatch means an Idempotency-Key was used before with a
 // different request body.
 var ErrIdempotencyMismatch = &haven.InvalidError{Msg: "This Idempotency-Key was used with a different request; use a new key for a new report."}
@@ -586,7 +590,16 @@ func (a *App) SubmitReportOnce(ctx context.Context, actor haven.Actor, slug, key
 			return nil, false, ErrIdempotencyMismatch
 		}
 		if result == "" {
-			return nil, false, haven.ErrConflict // the first request is still running
+			// The first request is still running, or it died before
+			// recording its result: after a while the key is free again.
+			released, err := a.db.ReleaseStaleIdempotentKey(ctx, actor.UserID(), endpoint, key, a.now().Add(-idempotencyStale))
+			if err != nil {
+				return nil, false, err
+			}
+			if released {
+				return a.SubmitReportOnce(ctx, actor, slug, key, bodyHash, in)
+			}
+			return nil, false, haven.ErrConflict
 		}
 		r, err := a.db.Report(ctx, actor.UserID(), result)
 		return r, true, err

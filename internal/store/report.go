@@ -332,3 +332,16 @@ func (db *DB) OutOfScopeAll(ctx context.Context, programID int64) ([]haven.OutOf
 	}
 	return cs, rows.Err()
 }
+
+// ReleaseStaleIdempotentKey forgets a key whose request never recorded a
+// result (the process died, or recording failed) and that was saved before
+// cutoff, so that a retry can run. It reports whether it released one.
+func (db *DB) ReleaseStaleIdempotentKey(ctx context.Context, userID int64, endpoint, key string, cutoff time.Time) (bool, error) {
+	res, err := db.exec(ctx, `DELETE FROM idempotency_keys WHERE user_id = $1 AND endpoint = $2 AND key = $3
+		AND result = '' AND created_at < $4`, userID, endpoint, key, dbTime(cutoff))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
