@@ -123,15 +123,8 @@ func (a *App) Program(ctx context.Context, actor haven.Actor, slug string) (*Pro
 	if v.Activity, err = a.db.Activity(ctx, p.ID, 50); err != nil {
 		return nil, err
 	}
-	if !v.CanManage {
-		// Only owners see the team's contact details and key material
-		// beyond what is public; the public page needs nothing else.
-		p.ContactEmail = publicContact(p)
-	}
 	return v, nil
 }
-
-func publicContact(p *haven.Program) string { return p.ContactEmail }
 
 // NewProgram is what an admin gives to create a program.
 type NewProgram struct {

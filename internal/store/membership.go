@@ -48,17 +48,3 @@ func (db *DB) SetMembership(ctx context.Context, programID, userID int64, role h
 func (db *DB) DeleteMembership(ctx context.Context, programID, userID int64) error {
 	return db.execOne(ctx, `DELETE FROM memberships WHERE program_id = $1 AND user_id = $2`, programID, userID)
 }
-
-// Setting returns an instance setting, or haven.ErrNotFound.
-func (db *DB) Setting(ctx context.Context, key string) (string, error) {
-	var v string
-	err := db.queryRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
-	return v, db.scanErr(err)
-}
-
-// SetSetting stores an instance setting.
-func (db *DB) SetSetting(ctx context.Context, key, value string) error {
-	_, err := db.exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-	return err
-}

@@ -77,14 +77,6 @@ func (db *DB) ExpireOneTimeTokens(ctx context.Context, purpose string, userID in
 	return err
 }
 
-// HasOpenSetupToken reports whether an unused, unexpired setup token exists.
-func (db *DB) HasOpenSetupToken(ctx context.Context, now time.Time) (bool, error) {
-	var n int
-	err := db.queryRow(ctx, `SELECT count(*) FROM onetime_tokens WHERE purpose = 'setup'
-		AND used_at IS NULL AND expires_at > $1`, dbTime(now)).Scan(&n)
-	return n > 0, db.scanErr(err)
-}
-
 // ExpireSetupTokens spends every open first-admin setup token.
 func (db *DB) ExpireSetupTokens(ctx context.Context, now time.Time) (int64, error) {
 	res, err := db.exec(ctx, `UPDATE onetime_tokens SET used_at = $1 WHERE purpose = 'setup' AND used_at IS NULL`, dbTime(now))
