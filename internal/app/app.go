@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/haven-project/haven/internal/blob"
 	"github.com/haven-project/haven/internal/haven"
 	"github.com/haven-project/haven/internal/mail"
 	"github.com/haven-project/haven/internal/store"
@@ -27,6 +28,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Passwords hashes and checks passwords; tests may pass cheap params.
 	Passwords PasswordHasher
+	// Blobs keeps attachments' bytes; nil refuses attachments.
+	Blobs blob.Store
 	// Wake, when set, is called after a transaction enqueued a job, so a
 	// worker need not wait for its next poll.
 	Wake func()

@@ -35,6 +35,8 @@ type SubmitInput struct {
 	// PolicyVersion is the version of the rules the researcher was shown;
 	// 0 means the current one.
 	PolicyVersion int
+	// Files are attached to the new report.
+	Files []Upload
 }
 
 func reportTarget(r *haven.Report) string { return "report:" + r.PublicID }
@@ -141,6 +143,10 @@ func (a *App) SubmitReport(ctx context.Context, actor haven.Actor, slug string, 
 	if err := a.limit(ctx, "submit", fmtID(u.ID), 20, time.Hour); err != nil {
 		return nil, err
 	}
+	stored, cleanup, err := a.storeUploads(ctx, in.Files)
+	if err != nil {
+		return nil, err
+	}
 	now := a.now()
 	r := haven.Report{
 		PublicID: newPublicID(), ProgramID: p.ID, AssetID: asset.ID, ReporterID: u.ID, Title: in.Title,
@@ -158,6 +164,9 @@ func (a *App) SubmitReport(ctx context.Context, actor haven.Actor, slug string, 
 			To: string(haven.StateNew)}); err != nil {
 			return err
 		}
+		if _, err := a.saveAttachments(ctx, tx, out, u.ID, stored, 0, 0, false); err != nil {
+			return err
+		}
 		if err := a.activity(ctx, tx, p, "report_created", "created a submission"); err != nil {
 			return err
 		}
@@ -167,7 +176,11 @@ func (a *App) SubmitReport(ctx context.Context, actor haven.Actor, slug string, 
 		}
 		return a.audit(ctx, tx, actor, "report.submit", reportTarget(out), map[string]any{"program_id": p.ID})
 	})
-	return out, err
+	if err != nil {
+		cleanup()
+		return nil, err
+	}
+	return out, nil
 }
 
 // ReportView is a report as the actor may see it.
@@ -185,14 +198,43 @@ type ReportView struct {
 	Original *ReportRef
 	// Duplicates counts the reports closed as duplicates of this one.
 	Duplicates int
+	// KnownIssue is the known issue a duplicate repeats, for the team.
+	KnownIssue *haven.KnownIssue
+	// KnownIssues are the program's known issues a triager may close the
+	// report as a duplicate of.
+	KnownIssues []*haven.KnownIssue
+	// Attachments: internal ones only for the team.
+	Attachments []*haven.Attachment
+	Retests     []*haven.Retest
+	// Retest is the retest in progress, if any.
+	Retest      *haven.Retest
+	Disclosures []*haven.DisclosureRequest
+	// Disclosure is the open disclosure request, if any.
+	Disclosure *haven.DisclosureRequest
 	// What the actor may do.
-	IsTeam, CanTriage, CanComment bool
-	NextStates                    []haven.ReportState
+	IsTeam, IsReporter, CanTriage, CanComment bool
+	CanAward, CanDisclose                     bool
+	NextStates                                []haven.ReportState
 }
 
-// ReportRef names a report without its content.
+// DisclosureSide is the side of a report the actor speaks for in a
+// disclosure: "reporter", "program" or "" (neither).
+func (v *ReportView) DisclosureSide() string {
+	switch {
+	case v.IsReporter:
+		return "reporter"
+	case v.CanDisclose:
+		return "program"
+	}
+	return ""
+}
+
+// ReportRef names a report, or a known issue, without its content.
 type ReportRef struct {
-	PublicID    string
+	PublicID string
+	// KnownIssue: the original is one of the program's known issues (it
+	// has no state; SubmittedAt is when the program recorded it).
+	KnownIssue  bool
 	State       haven.ReportState
 	SubmittedAt time.Time
 }
@@ -220,8 +262,33 @@ func (a *App) reportView(ctx context.Context, actor haven.Actor, r *haven.Report
 	_, v.IsTeam = actor.Role(r.ProgramID)
 	v.CanTriage = actor.Can(haven.PermTriage, r.ProgramID)
 	v.CanComment = actor.Can(haven.PermCommentReports, r.ProgramID) || actor.UserID() == r.ReporterID
+	v.IsReporter = actor.UserID() == r.ReporterID
+	v.CanAward = actor.Can(haven.PermAwardBounty, r.ProgramID)
+	v.CanDisclose = actor.Can(haven.PermDisclose, r.ProgramID)
 	if v.CanTriage {
 		v.NextStates = haven.NextStates(r.State)
+		if v.KnownIssues, err = a.db.KnownIssues(ctx, r.ProgramID, false); err != nil {
+			return nil, err
+		}
+	}
+	if v.Attachments, err = a.db.Attachments(ctx, r.ID, v.IsTeam); err != nil {
+		return nil, err
+	}
+	if v.Retests, err = a.db.Retests(ctx, r.ID); err != nil {
+		return nil, err
+	}
+	for _, t := range v.Retests {
+		if t.State.Open() {
+			v.Retest = t
+		}
+	}
+	if v.Disclosures, err = a.db.DisclosureRequests(ctx, r.ID); err != nil {
+		return nil, err
+	}
+	for _, q := range v.Disclosures {
+		if q.State == "open" {
+			v.Disclosure = q
+		}
 	}
 	if v.Events, err = a.db.ReportEvents(ctx, r.ID, v.IsTeam); err != nil {
 		return nil, err
@@ -239,6 +306,16 @@ func (a *App) reportView(ctx context.Context, actor haven.Actor, r *haven.Report
 		}
 		v.Original = &ReportRef{PublicID: o.PublicID, State: o.State, SubmittedAt: o.SubmittedAt}
 	}
+	if r.DuplicateKnownID != 0 {
+		k, err := a.db.KnownIssueByID(ctx, r.DuplicateKnownID)
+		if err != nil {
+			return nil, err
+		}
+		v.Original = &ReportRef{PublicID: k.PublicID, KnownIssue: true, SubmittedAt: k.CreatedAt}
+		if v.IsTeam {
+			v.KnownIssue = k
+		}
+	}
 	// Names: the team sees everyone; the reporter sees themselves and
 	// "Program team" for the rest.
 	ids := map[int64]bool{r.ReporterID: true, r.AssigneeID: true}
@@ -247,6 +324,15 @@ func (a *App) reportView(ctx context.Context, actor haven.Actor, r *haven.Report
 	}
 	for _, c := range v.Comments {
 		ids[c.AuthorID] = true
+	}
+	for _, t := range v.Retests {
+		ids[t.RequestedBy], ids[t.DecidedBy] = true, true
+	}
+	for _, q := range v.Disclosures {
+		ids[q.RequestedBy], ids[q.DecidedBy] = true, true
+	}
+	for _, at := range v.Attachments {
+		ids[at.UploaderID] = true
 	}
 	for id := range ids {
 		switch {
@@ -279,6 +365,8 @@ type ReportQuery struct {
 type ReportList struct {
 	Reports []*haven.Report
 	Total   int
+	// Programs holds the listed reports' programs by id.
+	Programs map[int64]*haven.Program
 }
 
 // Reports lists the reports the actor may see: a member sees their
@@ -308,7 +396,18 @@ func (a *App) Reports(ctx context.Context, actor haven.Actor, q ReportQuery) (Re
 		f.DueBefore = &t
 	}
 	rs, total, err := a.db.Reports(ctx, actor.UserID(), f)
-	return ReportList{Reports: rs, Total: total}, err
+	if err != nil {
+		return ReportList{}, err
+	}
+	list := ReportList{Reports: rs, Total: total, Programs: map[int64]*haven.Program{}}
+	for _, r := range rs {
+		if list.Programs[r.ProgramID] == nil {
+			if list.Programs[r.ProgramID], err = a.db.Program(ctx, r.ProgramID); err != nil {
+				return ReportList{}, err
+			}
+		}
+	}
+	return list, nil
 }
 
 // TransitionInput is a requested state change.
@@ -371,11 +470,24 @@ func (a *App) Transition(ctx context.Context, actor haven.Actor, publicID string
 		if rule.NeedsReason && reason == "" {
 			return haven.Invalid("reason", "Say why: the reporter reads it.")
 		}
-		var dupID, oosID int64
+		var dupID, oosID, knownID int64
+		var known *haven.KnownIssue
 		if rule.NeedsOriginal {
+			var err error
+			if known, err = tx.KnownIssue(ctx, r.ProgramID, strings.TrimSpace(in.DuplicateOf)); err != nil && !errors.Is(err, haven.ErrNotFound) {
+				return err
+			}
+		}
+		if known != nil {
+			// The original is one of the program's known issues.
+			if known.ArchivedAt != nil {
+				return haven.Invalid("duplicate_of", "That known issue is archived: bring it back first, or name another original.")
+			}
+			knownID = known.ID
+		} else if rule.NeedsOriginal {
 			o, err := tx.ReportByPublicIDForSystem(ctx, strings.TrimSpace(in.DuplicateOf))
 			if err != nil || o.ProgramID != r.ProgramID || o.ID == r.ID {
-				return haven.Invalid("duplicate_of", "Name the original: another report of this program.")
+				return haven.Invalid("duplicate_of", "Name the original: another report of this program, or one of its known issues.")
 			}
 			// Point at the first original. A chain can be longer than one
 			// step: a duplicate's original may itself have been reopened
@@ -388,7 +500,19 @@ func (a *App) Transition(ctx context.Context, actor haven.Actor, publicID string
 					return haven.Invalid("duplicate_of", "That report is a duplicate of this one: name the original instead.")
 				}
 			}
-			dupID = o.ID
+			if o.State == haven.StateDuplicate && o.DuplicateKnownID != 0 {
+				// The chain ends at a known issue: point there.
+				k, err := tx.KnownIssueByID(ctx, o.DuplicateKnownID)
+				if err != nil {
+					return err
+				}
+				if k.ArchivedAt != nil {
+					return haven.Invalid("duplicate_of", "That report repeats an archived known issue: bring it back first, or name another original.")
+				}
+				knownID = k.ID
+			} else {
+				dupID = o.ID
+			}
 		}
 		if rule.NeedsClass {
 			if in.OutOfScopeID == 0 && reason == "" {
@@ -412,6 +536,11 @@ func (a *App) Transition(ctx context.Context, actor haven.Actor, publicID string
 		now := a.now()
 		if err := tx.SetReportState(ctx, r.ID, r.State, in.To, dupID, oosID, now); err != nil {
 			return err
+		}
+		if knownID != 0 {
+			if err := tx.SetReportKnownIssue(ctx, r.ID, knownID); err != nil {
+				return err
+			}
 		}
 		if err := tx.InsertReportEvent(ctx, haven.ReportEvent{ReportID: r.ID, ActorID: actor.UserID(), At: now, Kind: "state",
 			From: string(r.State), To: string(in.To), Reason: reason}); err != nil {
@@ -443,6 +572,12 @@ func (a *App) Transition(ctx context.Context, actor haven.Actor, publicID string
 // (triagers and owners) publicly or internally. A reporter's answer to a
 // needs_info report sends it back to triage.
 func (a *App) Comment(ctx context.Context, actor haven.Actor, publicID, body string, internal bool) (*haven.Comment, error) {
+	return a.CommentWithFiles(ctx, actor, publicID, body, internal, nil)
+}
+
+// CommentWithFiles is Comment with attachments; the files are internal
+// when the comment is.
+func (a *App) CommentWithFiles(ctx context.Context, actor haven.Actor, publicID, body string, internal bool, files []Upload) (_ *haven.Comment, err error) {
 	if !actor.SignedIn() {
 		return nil, haven.ErrUnauthenticated // a comment needs an author
 	}
@@ -456,8 +591,29 @@ func (a *App) Comment(ctx context.Context, actor haven.Actor, publicID, body str
 	if err := a.limit(ctx, "comment", fmtID(actor.UserID()), 120, time.Hour); err != nil {
 		return nil, err
 	}
+	var stored []haven.Attachment
+	if len(files) > 0 {
+		// Who may attach is checked before any byte is stored.
+		r, rerr := a.db.Report(ctx, actor.UserID(), publicID)
+		if rerr != nil {
+			return nil, rerr
+		}
+		if err := mayAttach(actor, r, internal); err != nil {
+			return nil, err
+		}
+		var cleanup func()
+		var serr error
+		if stored, cleanup, serr = a.storeUploads(ctx, files); serr != nil {
+			return nil, serr
+		}
+		defer func() {
+			if err != nil {
+				cleanup()
+			}
+		}()
+	}
 	var out *haven.Comment
-	err := a.tx(ctx, func(tx *store.DB) error {
+	err = a.tx(ctx, func(tx *store.DB) error {
 		r, err := reportFor(ctx, tx, actor, publicID)
 		if err != nil {
 			return err
@@ -473,6 +629,9 @@ func (a *App) Comment(ctx context.Context, actor haven.Actor, publicID, body str
 		now := a.now()
 		c := haven.Comment{ReportID: r.ID, AuthorID: actor.UserID(), Body: body, Internal: internal, CreatedAt: now}
 		if c.ID, err = tx.InsertComment(ctx, c); err != nil {
+			return err
+		}
+		if _, err := a.saveAttachments(ctx, tx, r, actor.UserID(), stored, c.ID, 0, internal); err != nil {
 			return err
 		}
 		if err := tx.TouchReport(ctx, r.ID, now); err != nil {

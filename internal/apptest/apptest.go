@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/haven-project/haven/internal/app"
+	"github.com/haven-project/haven/internal/blob"
 	"github.com/haven-project/haven/internal/haven"
 	"github.com/haven-project/haven/internal/jobs"
 	"github.com/haven-project/haven/internal/mail"
@@ -51,6 +53,7 @@ func (c *Clock) Advance(d time.Duration) {
 // Env is a running Haven.
 type Env struct {
 	DB     *store.DB
+	Blobs  *blob.Dir
 	App    *app.App
 	Web    *web.Server
 	Worker *jobs.Worker
@@ -99,7 +102,13 @@ func NewWith(t testing.TB, o Options) *Env {
 	e.Worker = jobs.New(db, log, jobs.Options{Now: clock.Now})
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
-	e.App = app.New(db, app.Config{BaseURL: base, Now: clock.Now, Logger: log, Passwords: CheapHasher})
+	blobs, err := blob.NewDir(filepath.Join(t.TempDir(), "attachments"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { blobs.Close() })
+	e.Blobs = blobs
+	e.App = app.New(db, app.Config{BaseURL: base, Now: clock.Now, Logger: log, Passwords: CheapHasher, Blobs: blobs})
 	e.Worker.Handle(app.JobMail, e.App.MailJob(fake))
 	w, err := web.New(e.App, web.Config{BaseURL: base, TrustedProxies: o.TrustedProxies}, log)
 	if err != nil {

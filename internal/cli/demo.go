@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/haven-project/haven/internal/app"
@@ -143,6 +144,14 @@ func seedDemoReports(ctx context.Context, a *app.App, prog *haven.Program, users
 	}
 	alice, bob := haven.Actor{User: users["alice@researcher.test"]}, haven.Actor{User: users["bob@researcher.test"]}
 	triager := member("triager@jupyter.test", haven.RoleTriager)
+	owner := member("owner@jupyter.test", haven.RoleOwner)
+	known, err := a.AddKnownIssue(ctx, triager, prog.Slug, app.KnownIssueInput{
+		Title:       "Terminals stay open after the user's server is culled",
+		Description: "Found in our own tests; the fix ships with the next JupyterHub release. Reports of it close as duplicates of this known issue.",
+	})
+	if err != nil {
+		return err
+	}
 	samples := []struct {
 		by    haven.Actor
 		asset string
@@ -180,6 +189,66 @@ func seedDemoReports(ctx context.Context, a *app.App, prog *haven.Program, users
 				Reason: "Missing security headers are out of scope for this program; thank you for the report."})
 		}},
 	}
+	samples = append(samples, struct {
+		by    haven.Actor
+		asset string
+		in    app.SubmitInput
+		then  func(id string) error
+	}{bob, "JupyterHub", app.SubmitInput{
+		Title: "API token written to the hub's debug log", Weakness: "CWE-532",
+		CVSSVector:  "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N",
+		Description: "With `--debug`, the hub logs the full `Authorization` header of API requests, so anyone who reads the log gets working tokens.",
+		Steps:       "1. Start the hub with `--debug`.\n2. Call `/hub/api/users` with a token.\n3. The token is in the log.",
+		Impact:      "Tokens of every API user reach whoever reads the logs.",
+		Files:       []app.Upload{{Filename: "hub-debug-excerpt.txt", Body: strings.NewReader("[D 2026-11-20 10:02:11 JupyterHub] Authorization: token 3f9c…(redacted)\n")}},
+	}, func(id string) error {
+		// The whole journey: triage, accept, bounty, fix, retest with the
+		// bonus, and a disclosure both sides agreed to, as a summary.
+		steps := []func() error{
+			func() error { return a.Transition(ctx, triager, id, app.TransitionInput{To: haven.StateTriaged}) },
+			func() error { return a.Transition(ctx, triager, id, app.TransitionInput{To: haven.StateAccepted}) },
+			func() error {
+				_, err := a.Award(ctx, owner, id, app.AwardInput{Kind: "bounty", Amount: 75000, Nonce: "demo-bounty"})
+				return err
+			},
+			func() error { return a.Transition(ctx, triager, id, app.TransitionInput{To: haven.StateResolved}) },
+			func() error {
+				_, err := a.RequestRetest(ctx, triager, id, app.RetestInput{Bonus: 5000, Deadline: a.Now().Add(app.DefaultRetestWindow),
+					Note: "The fix masks the header in every log line. Could you check it on the release candidate?"})
+				return err
+			},
+			func() error {
+				_, err := a.AnswerRetest(ctx, bob, id, app.RetestAnswer{Result: haven.RetestFixed,
+					Notes: "Checked on the release candidate with `--debug`: the header shows as `[secret]`."})
+				return err
+			},
+			func() error { _, err := a.DecideRetest(ctx, owner, id, true, ""); return err },
+			func() error {
+				_, err := a.RequestDisclosure(ctx, bob, id, app.DisclosureInput{Message: "Could we publish this now that the release is out?"})
+				return err
+			},
+			func() error {
+				return a.AnswerDisclosure(ctx, owner, id, true, app.DisclosureInput{Mode: haven.DisclosureSummary,
+					Summary: "With debug logging on, JupyterHub wrote the `Authorization` header of API requests to its log. The header is now masked. Thanks to the researcher for the report and the retest."})
+			},
+		}
+		for _, step := range steps {
+			if err := step(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}, struct {
+		by    haven.Actor
+		asset string
+		in    app.SubmitInput
+		then  func(id string) error
+	}{alice, "JupyterHub", app.SubmitInput{
+		Title:       "Terminal survives server culling",
+		Description: "After the idle culler stops my server, a terminal I had open still accepts commands for a minute.",
+	}, func(id string) error {
+		return a.Transition(ctx, triager, id, app.TransitionInput{To: haven.StateDuplicate, DuplicateOf: known.PublicID})
+	}})
 	for _, sm := range samples {
 		sm.in.AssetID, sm.in.AcceptRules = assets[sm.asset], true
 		r, err := a.SubmitReport(ctx, sm.by, prog.Slug, sm.in)

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"time"
 
 	"github.com/haven-project/haven/internal/app"
+	"github.com/haven-project/haven/internal/blob"
 	"github.com/haven-project/haven/internal/config"
 	"github.com/haven-project/haven/internal/jobs"
 	"github.com/haven-project/haven/internal/mail"
@@ -74,9 +76,15 @@ func newInstance(cfg config.Config, db *store.DB, log *slog.Logger, sender mail.
 		}
 	}
 	worker := jobs.New(db, log, jobs.Options{})
+	// Attachments live under --data, with SQLite and with PostgreSQL alike
+	// (S3-compatible storage is for later).
+	blobs, err := blob.NewDir(filepath.Join(cfg.Data, "attachments"))
+	if err != nil {
+		return nil, err
+	}
 	a := app.New(db, app.Config{
 		BaseURL: cfg.BaseURL, SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax,
-		Logger: log, Wake: worker.Notify,
+		Logger: log, Wake: worker.Notify, Blobs: blobs,
 	})
 	worker.Handle(app.JobMail, a.MailJob(sender))
 	srv, err := web.New(a, web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, Dev: cfg.Dev, Version: Version}, log)
@@ -119,7 +127,7 @@ func (in *instance) run(ctx context.Context, e env, started func(context.Context
 }
 
 // chores runs periodic housekeeping until ctx ends: expired sessions go,
-// needs_info reports without an answer close. Every replica runs them;
+// needs_info reports without an answer close, unanswered retests expire. Every replica runs them;
 // each step is idempotent (compare-and-set), so that is safe.
 func (in *instance) chores(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
@@ -134,6 +142,11 @@ func (in *instance) chores(ctx context.Context) {
 			in.log.Warn("close unanswered reports", "err", err)
 		} else if n > 0 {
 			in.log.Info("closed unanswered needs_info reports", "count", n)
+		}
+		if n, err := in.app.ExpireRetests(ctx); err != nil && ctx.Err() == nil {
+			in.log.Warn("expire retests", "err", err)
+		} else if n > 0 {
+			in.log.Info("expired unanswered retests", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -303,6 +303,13 @@ func TestDemo(t *testing.T) {
 	if resp := s.logIn(t, "bob@researcher.test", "demo-wrongpassword"); resp.StatusCode == http.StatusSeeOther {
 		t.Errorf("log-in with a wrong password redirected to %q", resp.Header.Get("Location"))
 	}
+	// The demo ships a report taken through the whole journey to a
+	// disclosure as a summary: visitors read the summary, not the report.
+	code, body := s.get(t, "/api/v1/programs/jupyter/disclosed")
+	if code != http.StatusOK || !strings.Contains(body, "API token written to the hub's debug log") ||
+		!strings.Contains(body, `"disclosure_mode": "summary"`) || strings.Contains(body, "--debug`, the hub logs") {
+		t.Errorf("GET /api/v1/programs/jupyter/disclosed = %d\n%s", code, body)
+	}
 	s.stopped(t)
 	if row := userRow(t, dir, "admin@haven.test"); row["ADMIN"] != "true" {
 		t.Errorf("demo admin = %v", row)

@@ -139,13 +139,42 @@ type Report struct {
 	State         ReportState
 	PolicyVersion int // the rules version the reporter accepted
 	DuplicateOf   int64
-	OutOfScopeID  int64
-	AssigneeID    int64
-	SubmittedAt   time.Time
-	UpdatedAt     time.Time
+	// DuplicateKnownID is the known issue a duplicate repeats (instead of
+	// DuplicateOf).
+	DuplicateKnownID int64
+	OutOfScopeID     int64
+	AssigneeID       int64
+	SubmittedAt      time.Time
+	UpdatedAt        time.Time
 	// ValidationDeadline is when the program must have validated the
 	// report; nil when its severity has no validation time.
 	ValidationDeadline *time.Time
+	// DisclosedAt is when both sides agreed to publish the report; nil
+	// while it is private. DisclosureMode says what was published:
+	// DisclosureFull or DisclosureSummary (DisclosureSummary's text only).
+	DisclosedAt       *time.Time
+	DisclosureMode    string
+	DisclosureSummary string // Markdown
+}
+
+// Disclosed reports whether the report is public.
+func (r *Report) Disclosed() bool { return r.DisclosedAt != nil }
+
+// Disclosure modes: what a disclosed report shows the public.
+const (
+	DisclosureFull    = "full"    // the report and its public comments
+	DisclosureSummary = "summary" // the program's redacted summary only
+)
+
+// Disclosable reports whether a report in state s may be disclosed: once
+// it is fixed, or closed for a reason that is no secret. Open reports,
+// duplicates (they would reveal the original) and spam never are.
+func (s ReportState) Disclosable() bool {
+	switch s {
+	case StateResolved, StateInformative, StateNotApplicable, StateOutOfScope:
+		return true
+	}
+	return false
 }
 
 // ReportEvent is one entry of a report's history.
@@ -187,4 +216,103 @@ type Award struct {
 	PaidAt    *time.Time
 	// ReportPublicID is the report's public id (for ledgers).
 	ReportPublicID string
+}
+
+// KnownIssue is a vulnerability a program already knows (from its own
+// tests). Reports of it close as duplicates of the known issue; their
+// reporters see its id and date, never its title or description.
+type KnownIssue struct {
+	ID          int64
+	PublicID    string
+	ProgramID   int64
+	Title       string
+	Description string // Markdown, for the team
+	CreatedBy   int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	ArchivedAt  *time.Time
+	// Duplicates counts the reports closed as duplicates of it.
+	Duplicates int
+}
+
+// Attachment is a file on a report. Its bytes are kept under PublicID in
+// the blob store and only ever offered as a download.
+type Attachment struct {
+	ID          int64
+	PublicID    string
+	ReportID    int64
+	UploaderID  int64
+	CommentID   int64 // 0: attached to the report itself
+	RetestID    int64 // 0: not part of a retest answer
+	Filename    string
+	ContentType string
+	Image       bool // a raster image that may be embedded as <img>
+	Size        int64
+	SHA256      string
+	// Internal attachments reach only the program's team, by every path.
+	Internal  bool
+	CreatedAt time.Time
+}
+
+// RetestState is where a retest is.
+type RetestState string
+
+// Retest states: requested → answered → approved | rejected; a request
+// nobody answered expires at its deadline, and the team may withdraw it.
+const (
+	RetestRequested RetestState = "requested"
+	RetestAnswered  RetestState = "answered"
+	RetestApproved  RetestState = "approved"
+	RetestRejected  RetestState = "rejected"
+	RetestExpired   RetestState = "expired"
+	RetestWithdrawn RetestState = "withdrawn"
+)
+
+// Open reports whether the retest still waits for someone.
+func (s RetestState) Open() bool { return s == RetestRequested || s == RetestAnswered }
+
+// Retest results.
+const (
+	RetestFixed    = "fixed"
+	RetestNotFixed = "not_fixed"
+)
+
+// Retest asks a report's researcher to check the program's fix.
+type Retest struct {
+	ID          int64
+	ReportID    int64
+	RequestedBy int64
+	RequestedAt time.Time
+	Deadline    time.Time
+	Bonus       int64 // minor units of Currency; 0: no bonus offered
+	Currency    string
+	Note        string
+	State       RetestState
+	Result      string // RetestFixed or RetestNotFixed once answered
+	Answer      string // the researcher's notes, Markdown
+	AnsweredAt  *time.Time
+	DecidedBy   int64
+	DecidedAt   *time.Time
+	// DecisionReason says why an answer was rejected.
+	DecisionReason string
+	AwardID        int64
+}
+
+// DisclosureRequest asks to publish a report; the other side agrees or
+// declines.
+type DisclosureRequest struct {
+	ID          int64
+	ReportID    int64
+	RequestedBy int64
+	Side        string // "reporter" or "program"
+	// Mode and Summary are what the program proposes to publish; a
+	// reporter's request leaves them to the program's agreement.
+	Mode      string
+	Summary   string
+	Message   string
+	State     string // "open", "agreed", "declined", "withdrawn"
+	CreatedAt time.Time
+	DecidedBy int64
+	DecidedAt *time.Time
+	Reason    string
 }

@@ -56,12 +56,13 @@ const (
 	PermManageTeam     Permission = "program.team"          // invite, change roles, remove
 	PermAwardBounty    Permission = "report.award"          // bounties and bonuses
 	PermReadFeedback   Permission = "program.feedback"      // anonymous program feedback
+	PermDisclose       Permission = "report.disclose"       // agree to publish a report, the program's side
 )
 
 // Permissions lists every program permission.
 var Permissions = []Permission{
 	PermViewProgram, PermViewReports, PermCommentReports, PermTriage,
-	PermManageProgram, PermManageTeam, PermAwardBounty, PermReadFeedback,
+	PermManageProgram, PermManageTeam, PermAwardBounty, PermReadFeedback, PermDisclose,
 }
 
 // minRole is the role→permission table: each permission names the weakest
@@ -75,6 +76,7 @@ var minRole = map[Permission]Role{
 	PermManageTeam:     RoleOwner,
 	PermAwardBounty:    RoleOwner,
 	PermReadFeedback:   RoleOwner,
+	PermDisclose:       RoleOwner,
 }
 
 // RoleCan reports whether role r holds permission p. Unknown roles and

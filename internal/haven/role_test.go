@@ -14,6 +14,7 @@ func TestPermissionTable(t *testing.T) {
 		PermManageTeam:     {false, false, true},
 		PermAwardBounty:    {false, false, true},
 		PermReadFeedback:   {false, false, true},
+		PermDisclose:       {false, false, true},
 	}
 	if len(want) != len(Permissions) {
 		t.Fatalf("table covers %d permissions, want all %d", len(want), len(Permissions))

@@ -12,18 +12,19 @@ import (
 
 const reportColumns = `r.id, r.public_id, r.program_id, r.asset_id, r.reporter_id, r.title, r.weakness, r.cvss_vector,
 	r.cvss_score, r.severity, r.description, r.steps, r.impact, r.state, r.policy_version, r.duplicate_of,
-	r.out_of_scope_id, r.assignee_id, r.submitted_at, r.updated_at, r.validation_deadline`
+	r.out_of_scope_id, r.assignee_id, r.submitted_at, r.updated_at, r.validation_deadline, r.duplicate_known_id,
+	r.disclosed_at, r.disclosure_mode, r.disclosure_summary`
 
 func scanReport(sc interface{ Scan(...any) error }) (*haven.Report, error) {
 	var (
-		r                  haven.Report
-		state              string
-		dup, oos, assignee sql.NullInt64
-		deadline           sql.NullTime
+		r                         haven.Report
+		state                     string
+		dup, oos, assignee, known sql.NullInt64
+		deadline, disclosed       sql.NullTime
 	)
 	err := sc.Scan(&r.ID, &r.PublicID, &r.ProgramID, &r.AssetID, &r.ReporterID, &r.Title, &r.Weakness, &r.CVSSVector,
 		&r.CVSSScore, &r.Severity, &r.Description, &r.Steps, &r.Impact, &state, &r.PolicyVersion, &dup, &oos, &assignee,
-		&r.SubmittedAt, &r.UpdatedAt, &deadline)
+		&r.SubmittedAt, &r.UpdatedAt, &deadline, &known, &disclosed, &r.DisclosureMode, &r.DisclosureSummary)
 	if err != nil {
 		return nil, err
 	}
@@ -31,6 +32,8 @@ func scanReport(sc interface{ Scan(...any) error }) (*haven.Report, error) {
 	r.DuplicateOf, r.OutOfScopeID, r.AssigneeID = dup.Int64, oos.Int64, assignee.Int64
 	r.SubmittedAt, r.UpdatedAt = r.SubmittedAt.UTC(), r.UpdatedAt.UTC()
 	r.ValidationDeadline = timePtr(deadline)
+	r.DuplicateKnownID = known.Int64
+	r.DisclosedAt = timePtr(disclosed)
 	return &r, nil
 }
 
@@ -111,13 +114,18 @@ type ReportFilter struct {
 }
 
 // Reports lists the reports the viewer may see, by validation deadline
-// (soonest first, reports without one last), then newest.
+// (soonest first, reports without one last), then newest, with the total
+// of the whole list.
+//
+// It reads visibleReports as the union of its two arms, the viewer's own
+// reports and the reports of the viewer's programs, each with every
+// filter: PostgreSQL can use no index for the OR, but one for each arm.
 func (db *DB) Reports(ctx context.Context, viewerID int64, f ReportFilter) ([]*haven.Report, int, error) {
-	where := []string{visibleReports}
+	var filter string // " AND ..." for each filter
 	args := []any{viewerID}
 	add := func(cond string, v any) {
 		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+		filter += " AND " + strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args)))
 	}
 	if f.ProgramID != 0 {
 		add("r.program_id = ?", f.ProgramID)
@@ -131,7 +139,7 @@ func (db *DB) Reports(ctx context.Context, viewerID int64, f ReportFilter) ([]*h
 			args = append(args, string(s))
 			ors = append(ors, fmt.Sprintf("r.state = $%d", len(args)))
 		}
-		where = append(where, "("+strings.Join(ors, " OR ")+")")
+		filter += " AND (" + strings.Join(ors, " OR ") + ")"
 	}
 	if f.Severity != "" {
 		add("r.severity = ?", f.Severity)
@@ -143,15 +151,24 @@ func (db *DB) Reports(ctx context.Context, viewerID int64, f ReportFilter) ([]*h
 	case f.AssigneeID > 0:
 		add("r.assignee_id = ?", f.AssigneeID)
 	case f.AssigneeID < 0:
-		where = append(where, "r.assignee_id IS NULL")
+		filter += " AND r.assignee_id IS NULL"
 	}
 	if f.DueBefore != nil {
 		add("r.validation_deadline < ?", dbTime(*f.DueBefore))
-		where = append(where, "r.state IN ('new', 'triaged', 'needs_info')")
+		filter += " AND r.state IN ('new', 'triaged', 'needs_info')"
 	}
-	cond := strings.Join(where, " AND ")
+	// The two arms of visibleReports.
+	const (
+		own    = `r.reporter_id = $1`
+		member = `r.program_id IN (SELECT program_id FROM memberships WHERE user_id = $1)`
+	)
+	// The total is |own| + |member| - |own and member|: three counts that
+	// indexes serve, often from the index alone.
 	var total int
-	if err := db.queryRow(ctx, `SELECT count(*) FROM reports r WHERE `+cond, args...).Scan(&total); err != nil {
+	err := db.queryRow(ctx, `SELECT (SELECT count(*) FROM reports r WHERE `+own+filter+`)
+		+ (SELECT count(*) FROM reports r WHERE `+member+filter+`)
+		- (SELECT count(*) FROM reports r WHERE `+own+` AND `+member+filter+`)`, args...).Scan(&total)
+	if err != nil {
 		return nil, 0, fmt.Errorf("store.Reports: %w", db.scanErr(err))
 	}
 	limit := f.Limit
@@ -159,10 +176,24 @@ func (db *DB) Reports(ctx context.Context, viewerID int64, f ReportFilter) ([]*h
 		limit = 50
 	}
 	args = append(args, limit, max(f.Offset, 0))
-	rows, err := db.query(ctx, `SELECT `+reportColumns+` FROM reports r WHERE `+cond+`
-		ORDER BY CASE WHEN r.state IN ('new', 'triaged', 'needs_info') AND r.validation_deadline IS NOT NULL THEN 0 ELSE 1 END,
-		  CASE WHEN r.state IN ('new', 'triaged', 'needs_info') THEN r.validation_deadline END, r.submitted_at DESC, r.id DESC
-		LIMIT $`+fmt.Sprint(len(args)-1)+` OFFSET $`+fmt.Sprint(len(args)), args...)
+	// The page is cut from the union of the two arms (the second without
+	// the viewer's own reports, so that each report is there once) holding
+	// only the sort keys; then its reports are read whole. MATERIALIZED
+	// makes PostgreSQL sort in one process: with the union inlined it
+	// plans parallel workers, whose start costs more than the sort (a
+	// researcher's page took 50 to 150 ms instead of 1).
+	keys := `r.id, r.submitted_at,
+		CASE WHEN r.state IN ('new', 'triaged', 'needs_info') AND r.validation_deadline IS NOT NULL THEN 0 ELSE 1 END AS open_due,
+		CASE WHEN r.state IN ('new', 'triaged', 'needs_info') THEN r.validation_deadline END AS due`
+	rows, err := db.query(ctx, `WITH visible AS MATERIALIZED (
+		SELECT `+keys+` FROM reports r WHERE `+own+filter+`
+		UNION ALL
+		SELECT `+keys+` FROM reports r WHERE `+member+` AND r.reporter_id <> $1`+filter+`)
+		SELECT `+reportColumns+` FROM reports r JOIN (
+		  SELECT v.id, v.submitted_at, v.open_due, v.due FROM visible v
+		  ORDER BY v.open_due, v.due, v.submitted_at DESC, v.id DESC
+		  LIMIT $`+fmt.Sprint(len(args)-1)+` OFFSET $`+fmt.Sprint(len(args))+`) p ON p.id = r.id
+		ORDER BY p.open_due, p.due, p.submitted_at DESC, p.id DESC`, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store.Reports: %w", err)
 	}
@@ -183,12 +214,18 @@ func (db *DB) Reports(ctx context.Context, viewerID int64, f ReportFilter) ([]*h
 // other gets haven.ErrConflict.
 func (db *DB) SetReportState(ctx context.Context, id int64, from, to haven.ReportState, duplicateOf, outOfScopeID int64, now time.Time) error {
 	err := db.execOne(ctx, `UPDATE reports SET state = $1, duplicate_of = $2, out_of_scope_id = $3, updated_at = $4,
-		state_changed_at = $4 WHERE id = $5 AND state = $6`,
+		state_changed_at = $4, duplicate_known_id = NULL WHERE id = $5 AND state = $6`,
 		string(to), nullID(duplicateOf), nullID(outOfScopeID), dbTime(now), id, string(from))
 	if isNotFound(err) {
 		return fmt.Errorf("store.SetReportState(%d): %w", id, haven.ErrConflict)
 	}
 	return err
+}
+
+// SetReportKnownIssue records the known issue a duplicate repeats (after
+// SetReportState, which clears it).
+func (db *DB) SetReportKnownIssue(ctx context.Context, id, knownID int64) error {
+	return db.execOne(ctx, `UPDATE reports SET duplicate_known_id = $1 WHERE id = $2`, knownID, id)
 }
 
 // SetReportCVSS changes a report's score, severity and deadline.

@@ -677,3 +677,220 @@ func TestIdempotencyKeys(t *testing.T) {
 		}
 	})
 }
+
+// TestReportsUnion checks Reports against the visibility rule written out
+// in Go. The viewer reports on alpha and delta, is a member of beta and
+// gamma, and reports on beta too: they see their own reports and every
+// report of beta and gamma, their own reports on beta once, in the inbox
+// order, with the total of the whole list, on every page and under every
+// filter, each filter holding in both ways a report is visible.
+func TestReportsUnion(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		alpha := newProgram(t, db, "alpha", haven.StatusPublished)
+		beta := newProgram(t, db, "beta", haven.StatusPublished)
+		gamma := newProgram(t, db, "gamma", haven.StatusPublished)
+		delta := newProgram(t, db, "delta", haven.StatusPublished)
+		viewer := newUser(t, db, "viewer@example.test")
+		other := newUser(t, db, "other@example.test")
+		triager := newUser(t, db, "triager@example.test")
+		member := map[int64]bool{beta.ID: true, gamma.ID: true}
+		for id := range member {
+			if err := db.SetMembership(ctx, id, viewer.ID, haven.RoleTriager, t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, p := range []*haven.Program{alpha, beta, gamma, delta} {
+			if err := db.SetMembership(ctx, p.ID, triager.ID, haven.RoleTriager, t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		// Reports whose fields cycle with a counter, so that every filter
+		// keeps some and drops some of each kind; two at a time share a
+		// submission time, for the id to break the tie.
+		now := t0.Add(30 * 24 * time.Hour)
+		states := []haven.ReportState{haven.StateNew, haven.StateTriaged, haven.StateNeedsInfo, haven.StateAccepted,
+			haven.StateResolved, haven.StateSpam}
+		severities := []string{"Critical", "High", "Low"}
+		deadlines := []*time.Time{nil, new(now.Add(-2 * time.Hour)), new(now.Add(10 * time.Hour)), new(now.Add(100 * time.Hour))}
+		assignees := []int64{0, triager.ID, viewer.ID}
+		var (
+			all    []*haven.Report
+			assets = map[int64][2]*haven.Asset{}
+			i      int
+		)
+		for _, p := range []*haven.Program{alpha, beta, gamma, delta} {
+			assets[p.ID] = [2]*haven.Asset{newAsset(t, db, p.ID, "one"), newAsset(t, db, p.ID, "two")}
+		}
+		file := func(p *haven.Program, reporter *haven.User, n int) {
+			for range n {
+				r := newReport(t, db, assets[p.ID][(i/3)%2], reporter, func(r *haven.Report) {
+					r.Title = fmt.Sprintf("%s-%s-%d", reporter.Email[:5], p.Slug, i)
+					r.State, r.Severity, r.ValidationDeadline = states[i%6], severities[(i/2)%3], deadlines[i%4]
+					r.SubmittedAt = t0.Add(time.Duration(i/2) * time.Minute)
+				})
+				if a := assignees[(i/5)%3]; a != 0 {
+					if err := db.SetReportAssignee(ctx, r.ID, a, t0); err != nil {
+						t.Fatal(err)
+					}
+					r.AssigneeID = a
+				}
+				all = append(all, r)
+				i++
+			}
+		}
+		file(alpha, viewer, 14) // own
+		file(beta, viewer, 14)  // own and member
+		file(beta, other, 14)   // member
+		file(gamma, other, 10)  // member
+		file(delta, viewer, 4)  // own
+		file(alpha, other, 10)  // not visible
+		file(delta, other, 10)  // not visible
+
+		// The rule, the filters and the order, in Go.
+		visible := func(r *haven.Report) bool { return r.ReporterID == viewer.ID || member[r.ProgramID] }
+		validating := func(s haven.ReportState) bool {
+			return s == haven.StateNew || s == haven.StateTriaged || s == haven.StateNeedsInfo
+		}
+		matches := func(r *haven.Report, f store.ReportFilter) bool {
+			return (f.ProgramID == 0 || r.ProgramID == f.ProgramID) &&
+				(f.ReporterID == 0 || r.ReporterID == f.ReporterID) &&
+				(len(f.States) == 0 || slices.Contains(f.States, r.State)) &&
+				(f.Severity == "" || r.Severity == f.Severity) &&
+				(f.AssetID == 0 || r.AssetID == f.AssetID) &&
+				(f.AssigneeID == 0 || r.AssigneeID == max(f.AssigneeID, 0)) &&
+				(f.DueBefore == nil || validating(r.State) && r.ValidationDeadline != nil && r.ValidationDeadline.Before(*f.DueBefore))
+		}
+		inboxOrder := func(a, b *haven.Report) int {
+			due := func(r *haven.Report) *time.Time {
+				if validating(r.State) {
+					return r.ValidationDeadline
+				}
+				return nil
+			}
+			da, dbb := due(a), due(b)
+			switch {
+			case da != nil && dbb == nil:
+				return -1
+			case da == nil && dbb != nil:
+				return 1
+			case da != nil && !da.Equal(*dbb):
+				return da.Compare(*dbb)
+			case !a.SubmittedAt.Equal(b.SubmittedAt):
+				return b.SubmittedAt.Compare(a.SubmittedAt)
+			}
+			return int(b.ID - a.ID)
+		}
+		want := func(f store.ReportFilter) []string {
+			var rs []*haven.Report
+			for _, r := range all {
+				if visible(r) && matches(r, f) {
+					rs = append(rs, r)
+				}
+			}
+			slices.SortFunc(rs, inboxOrder)
+			return publicIDs(rs)
+		}
+		kinds := func(ids []string) (own, both, programs int) {
+			for _, r := range all {
+				if !slices.Contains(ids, r.PublicID) {
+					continue
+				}
+				switch {
+				case r.ReporterID == viewer.ID && member[r.ProgramID]:
+					both++
+				case r.ReporterID == viewer.ID:
+					own++
+				default:
+					programs++
+				}
+			}
+			return own, both, programs
+		}
+
+		soon := now.Add(48 * time.Hour)
+		tests := []struct {
+			name string
+			f    store.ReportFilter
+			// every way of being visible is in the list: own, own in a
+			// program of the viewer, and another's in such a program
+			allKinds bool
+		}{
+			{"no filter", store.ReportFilter{}, true},
+			{"program alpha (own only)", store.ReportFilter{ProgramID: alpha.ID}, false},
+			{"program beta (own and member)", store.ReportFilter{ProgramID: beta.ID}, false},
+			{"program gamma (member only)", store.ReportFilter{ProgramID: gamma.ID}, false},
+			{"program delta (own only, others hidden)", store.ReportFilter{ProgramID: delta.ID}, false},
+			{"one state", store.ReportFilter{States: []haven.ReportState{haven.StateNew}}, true},
+			{"two states", store.ReportFilter{States: []haven.ReportState{haven.StateTriaged, haven.StateSpam}}, true},
+			{"severity", store.ReportFilter{Severity: "High"}, true},
+			{"asset of beta", store.ReportFilter{AssetID: assets[beta.ID][1].ID}, false},
+			{"asset of alpha", store.ReportFilter{AssetID: assets[alpha.ID][0].ID}, false},
+			{"assignee", store.ReportFilter{AssigneeID: triager.ID}, true},
+			{"assigned to the viewer", store.ReportFilter{AssigneeID: viewer.ID}, true},
+			{"unassigned", store.ReportFilter{AssigneeID: -1}, true},
+			{"overdue", store.ReportFilter{DueBefore: &now}, true},
+			{"due soon", store.ReportFilter{DueBefore: &soon}, true},
+			{"own reports", store.ReportFilter{ReporterID: viewer.ID}, false},
+			{"another's reports", store.ReportFilter{ReporterID: other.ID}, false},
+			{"combined", store.ReportFilter{States: []haven.ReportState{haven.StateNew, haven.StateTriaged, haven.StateNeedsInfo},
+				Severity: "Critical", AssigneeID: -1, DueBefore: &soon}, false},
+		}
+		for _, tt := range tests {
+			want := want(tt.f)
+			if own, both, programs := kinds(want); tt.allKinds && (own == 0 || both == 0 || programs == 0) {
+				t.Errorf("%s: the data give %d own, %d own in a program, %d others' in a program: fix the test", tt.name, own, both, programs)
+			}
+			f := tt.f
+			f.Limit = 200
+			rs, total, err := db.Reports(ctx, viewer.ID, f)
+			if err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			if diff := cmp.Diff(want, publicIDs(rs)); diff != "" || total != len(want) {
+				t.Errorf("%s: total %d, want %d; list (-want +got):\n%s", tt.name, total, len(want), diff)
+			}
+		}
+
+		// The viewer's own reports on beta are in both arms: once each.
+		rs, total, err := db.Reports(ctx, viewer.ID, store.ReportFilter{Limit: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]int{}
+		for _, r := range rs {
+			seen[r.PublicID]++
+		}
+		for _, r := range all {
+			if n := seen[r.PublicID]; n > 1 || (n == 1) != visible(r) {
+				t.Errorf("report %s (%s) listed %d times", r.PublicID, r.Title, n)
+			}
+		}
+		if _, both, _ := kinds(publicIDs(rs)); both != 14 || total != 14+14+14+10+4 {
+			t.Errorf("total %d with %d own reports on beta, want %d with 14", total, both, 14+14+14+10+4)
+		}
+
+		// Pages of several sizes cut the same order, with the same total.
+		for _, f := range []store.ReportFilter{{}, {Severity: "Low"}, {AssigneeID: -1, DueBefore: &soon}} {
+			want := want(f)
+			for _, size := range []int{1, 3, 7} {
+				var paged []string
+				for off := 0; off < len(want)+size; off += size {
+					f.Limit, f.Offset = size, off
+					rs, total, err := db.Reports(ctx, viewer.ID, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if total != len(want) || len(rs) > size {
+						t.Errorf("%+v: page of %d reports, total %d; want at most %d, total %d", f, len(rs), total, size, len(want))
+					}
+					paged = append(paged, publicIDs(rs)...)
+				}
+				if diff := cmp.Diff(want, paged); diff != "" {
+					t.Errorf("%+v: pages of %d (-want +got):\n%s", f, size, diff)
+				}
+			}
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/haven-project/haven/internal/app"
 	"github.com/haven-project/haven/internal/haven"
 )
 
@@ -15,6 +16,15 @@ type access struct {
 	name  string
 	api   bool // bearer token; otherwise the session cookie
 	level level
+	// maxBody caps the request body; 0 is maxBodyBytes.
+	maxBody int64
+}
+
+// uploads is a's level for a route that takes attachments: its body may
+// hold a report's worth of files.
+func (a access) uploads() access {
+	a.maxBody = app.MaxReportAttachmentBytes + 1<<20
+	return a
 }
 
 type level int
@@ -28,13 +38,13 @@ const (
 
 // The access levels a route can be registered with.
 var (
-	public        = access{"public", false, levelPublic}
-	mfaPending    = access{"mfa-pending", false, levelMFAPending}
-	signedIn      = access{"signed-in", false, levelSignedIn}
-	instanceAdmin = access{"instance-admin", false, levelAdmin}
-	apiPublic     = access{"api-public", true, levelPublic}
-	apiSignedIn   = access{"api-signed-in", true, levelSignedIn}
-	apiAdmin      = access{"api-instance-admin", true, levelAdmin}
+	public        = access{"public", false, levelPublic, 0}
+	mfaPending    = access{"mfa-pending", false, levelMFAPending, 0}
+	signedIn      = access{"signed-in", false, levelSignedIn, 0}
+	instanceAdmin = access{"instance-admin", false, levelAdmin, 0}
+	apiPublic     = access{"api-public", true, levelPublic, 0}
+	apiSignedIn   = access{"api-signed-in", true, levelSignedIn, 0}
+	apiAdmin      = access{"api-instance-admin", true, levelAdmin, 0}
 )
 
 // route is one line of the route table, kept for tests that walk it.
@@ -67,7 +77,11 @@ func (s *Server) handle(pattern string, a access, h handlerFunc) {
 // error.
 func (s *Server) wrap(a access, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		limit := int64(maxBodyBytes)
+		if a.maxBody > 0 {
+			limit = a.maxBody
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		r, err := s.authenticate(w, r, a)
 		if err == nil {
 			err = h(w, r)

@@ -1,12 +1,11 @@
 package web
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -62,35 +61,46 @@ type apiComment struct {
 }
 
 type apiReportRef struct {
-	ID          string    `json:"id"`
-	State       string    `json:"state"`
+	ID string `json:"id"`
+	// KnownIssue: the original is one of the program's known issues (it
+	// has no state; submitted_at is when the program recorded it).
+	KnownIssue bool `json:"known_issue,omitempty"`
+	// Title of the known issue, for the team only.
+	Title       string    `json:"title,omitempty"`
+	State       string    `json:"state,omitempty"`
 	SubmittedAt time.Time `json:"submitted_at"`
 }
 
 type apiReport struct {
-	ID                 string        `json:"id"`
-	URL                string        `json:"url"`
-	Program            string        `json:"program"`
-	AssetID            int64         `json:"asset_id"`
-	Asset              string        `json:"asset"`
-	Title              string        `json:"title"`
-	Weakness           string        `json:"weakness"`
-	CVSSVector         string        `json:"cvss_vector"`
-	CVSSScore          *float64      `json:"cvss_score"`
-	Severity           string        `json:"severity"`
-	Description        string        `json:"description"`
-	Steps              string        `json:"steps_to_reproduce"`
-	Impact             string        `json:"impact"`
-	State              string        `json:"state"`
-	OutOfScopeID       int64         `json:"out_of_scope_id,omitempty"`
-	PolicyVersion      int           `json:"policy_version"`
-	SubmittedAt        time.Time     `json:"submitted_at"`
-	UpdatedAt          time.Time     `json:"updated_at"`
-	ValidationDeadline *time.Time    `json:"validation_deadline"`
-	DuplicateOf        *apiReportRef `json:"duplicate_of,omitempty"`
-	Duplicates         int           `json:"duplicates"`
-	History            []apiEvent    `json:"history"`
-	Comments           []apiComment  `json:"comments"`
+	ID                 string                 `json:"id"`
+	URL                string                 `json:"url"`
+	Program            string                 `json:"program"`
+	AssetID            int64                  `json:"asset_id"`
+	Asset              string                 `json:"asset"`
+	Title              string                 `json:"title"`
+	Weakness           string                 `json:"weakness"`
+	CVSSVector         string                 `json:"cvss_vector"`
+	CVSSScore          *float64               `json:"cvss_score"`
+	Severity           string                 `json:"severity"`
+	Description        string                 `json:"description"`
+	Steps              string                 `json:"steps_to_reproduce"`
+	Impact             string                 `json:"impact"`
+	State              string                 `json:"state"`
+	OutOfScopeID       int64                  `json:"out_of_scope_id,omitempty"`
+	PolicyVersion      int                    `json:"policy_version"`
+	SubmittedAt        time.Time              `json:"submitted_at"`
+	UpdatedAt          time.Time              `json:"updated_at"`
+	ValidationDeadline *time.Time             `json:"validation_deadline"`
+	DuplicateOf        *apiReportRef          `json:"duplicate_of,omitempty"`
+	Duplicates         int                    `json:"duplicates"`
+	History            []apiEvent             `json:"history"`
+	Comments           []apiComment           `json:"comments"`
+	Attachments        []apiAttachment        `json:"attachments"`
+	Retests            []apiRetest            `json:"retests"`
+	DisclosureRequests []apiDisclosureRequest `json:"disclosure_requests"`
+	DisclosedAt        *time.Time             `json:"disclosed_at"`
+	DisclosureMode     string                 `json:"disclosure_mode,omitempty"`
+	DisclosureSummary  string                 `json:"disclosure_summary,omitempty"`
 	// Team only.
 	Reporter   string `json:"reporter,omitempty"`
 	AssigneeID int64  `json:"assignee_id,omitempty"`
@@ -109,8 +119,23 @@ func (s *Server) reportJSON(v *app.ReportView) apiReport {
 		out.CVSSScore = &sc
 	}
 	if v.Original != nil {
-		out.DuplicateOf = &apiReportRef{ID: v.Original.PublicID, State: string(v.Original.State), SubmittedAt: v.Original.SubmittedAt}
+		out.DuplicateOf = &apiReportRef{ID: v.Original.PublicID, KnownIssue: v.Original.KnownIssue, State: string(v.Original.State),
+			SubmittedAt: v.Original.SubmittedAt}
+		if v.KnownIssue != nil && v.IsTeam {
+			out.DuplicateOf.Title = v.KnownIssue.Title
+		}
 	}
+	out.Attachments = s.attachmentsJSON(v.Attachments)
+	out.Retests = []apiRetest{}
+	for _, t := range v.Retests {
+		out.Retests = append(out.Retests, retestJSON(t))
+	}
+	out.DisclosureRequests = []apiDisclosureRequest{}
+	for _, q := range v.Disclosures {
+		out.DisclosureRequests = append(out.DisclosureRequests, apiDisclosureRequest{Side: q.Side, State: q.State, Mode: q.Mode,
+			Summary: q.Summary, Message: q.Message, CreatedAt: q.CreatedAt, DecidedAt: q.DecidedAt, Reason: q.Reason})
+	}
+	out.DisclosedAt, out.DisclosureMode, out.DisclosureSummary = v.DisclosedAt, v.DisclosureMode, v.DisclosureSummary
 	for _, e := range v.Events {
 		out.History = append(out.History, apiEvent{Kind: e.Kind, From: e.From, To: e.To, Reason: e.Reason, Actor: v.Names[e.ActorID], At: e.At,
 			Internal: e.Internal})
@@ -126,14 +151,6 @@ func (s *Server) reportJSON(v *app.ReportView) apiReport {
 }
 
 func (s *Server) apiSubmitReport(w http.ResponseWriter, r *http.Request) error {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return err
-	}
-	// The key's body hash is over the bytes as sent; decodeJSON reads
-	// them again, so that this operation refuses a bad body with the same
-	// messages as every other one (empty, trailing data, wrong types).
-	r.Body = io.NopCloser(bytes.NewReader(body))
 	var in struct {
 		AssetID     int64  `json:"asset_id"`
 		Title       string `json:"title"`
@@ -149,7 +166,13 @@ func (s *Server) apiSubmitReport(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	sum := sha256.Sum256(body)
+	// The key's body hash is over the decoded request, so that the same
+	// report sent again with other spacing or key order is the same.
+	canonical, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(canonical)
 	rep, replayed, err := s.app.SubmitReportOnce(r.Context(), actorFrom(r), r.PathValue("slug"), r.Header.Get("Idempotency-Key"),
 		hex.EncodeToString(sum[:]), app.SubmitInput{AssetID: in.AssetID, Title: in.Title, Weakness: in.Weakness,
 			CVSSVector: in.CVSSVector, Description: in.Description, Steps: in.Steps, Impact: in.Impact,
@@ -179,6 +202,7 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) error {
 type apiReportSummary struct {
 	ID                 string     `json:"id"`
 	URL                string     `json:"url"`
+	Program            string     `json:"program"`
 	Title              string     `json:"title"`
 	State              string     `json:"state"`
 	Severity           string     `json:"severity"`
@@ -205,7 +229,8 @@ func (s *Server) apiListReports(w http.ResponseWriter, r *http.Request) error {
 	out := []apiReportSummary{}
 	for _, rep := range list.Reports {
 		sum := apiReportSummary{ID: rep.PublicID, URL: s.cfg.BaseURL + "/reports/" + rep.PublicID, Title: rep.Title,
-			State: string(rep.State), Severity: rep.Severity, SubmittedAt: rep.SubmittedAt, UpdatedAt: rep.UpdatedAt,
+			Program: list.Programs[rep.ProgramID].Slug,
+			State:   string(rep.State), Severity: rep.Severity, SubmittedAt: rep.SubmittedAt, UpdatedAt: rep.UpdatedAt,
 			ValidationDeadline: rep.ValidationDeadline}
 		if rep.CVSSVector != "" {
 			sc := rep.CVSSScore

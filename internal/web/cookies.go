@@ -76,6 +76,15 @@ var flashText = map[string]string{
 	"comment-posted":     "Your comment was posted.",
 	"award-saved":        "The award was recorded.",
 	"award-paid":         "The award is marked paid.",
+	"files-attached":     "The files were attached.",
+	"retest-requested":   "The researcher was asked to check the fix.",
+	"retest-answered":    "Thank you: your answer was sent to the team.",
+	"retest-decided":     "The retest was decided.",
+	"retest-withdrawn":   "The retest request was withdrawn.",
+	"disclosure-asked":   "Your disclosure request was sent to the other side.",
+	"disclosure-done":    "Your answer was recorded.",
+	"disclosure-dropped": "The disclosure request was withdrawn.",
+	"known-issue-saved":  "The known issue was saved.",
 }
 
 // redirect sends the browser to a local path with 303 See Other, and an

@@ -47,6 +47,7 @@ type validationRow struct {
 
 type programPage struct {
 	basePage
+	reportHelpers
 	*app.ProgramView
 	Currency   money.Currency
 	RewardRows []rewardRow
@@ -55,6 +56,10 @@ type programPage struct {
 	Retest     string
 	Feedback   *formPage // the anonymous feedback form
 	Sent       bool
+	// Disclosed are the newest disclosed reports; DisclosedTotal counts
+	// them all.
+	Disclosed      []*app.PublicReport
+	DisclosedTotal int
 }
 
 func (s *Server) programPage(r *http.Request) (*programPage, error) {
@@ -100,6 +105,9 @@ func (s *Server) programPage(r *http.Request) (*programPage, error) {
 	}
 	if v.RetestBonus > 0 {
 		p.Retest = cur.Format(money.Amount(v.RetestBonus))
+	}
+	if p.Disclosed, p.DisclosedTotal, err = s.app.DisclosedReports(r.Context(), actorFrom(r), v.Slug, 5, 0); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

@@ -127,6 +127,8 @@ func (s *Server) templateFuncs() template.FuncMap {
 		// md renders untrusted Markdown to sanitized HTML (every author,
 		// program members included, is untrusted).
 		"md":          markdown.Render,
+		"filesize":    fileSize,
+		"filetype":    func(ct string) string { t, _, _ := strings.Cut(ct, ";"); return t },
 		"fingerprint": pgp.FormatFingerprint,
 		// pngData lets a server-made PNG data: URL (the QR code) through
 		// html/template's URL filter; anything else becomes harmless.
@@ -258,4 +260,22 @@ func browserName(ua string) string {
 		return browser
 	}
 	return browser + " on " + os
+}
+
+// fileSize writes a size in bytes for people: "812 bytes", "4.2 KB",
+// "12 MB" (powers of 1,000, as file managers show them).
+func fileSize(n int64) string {
+	switch {
+	case n == 1:
+		return "1 byte"
+	case n < 1000:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 10_000:
+		return fmt.Sprintf("%.1f KB", float64(n)/1e3)
+	case n < 1_000_000:
+		return fmt.Sprintf("%d KB", n/1000)
+	case n < 10_000_000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%d MB", n/1_000_000)
 }

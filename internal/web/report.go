@@ -13,6 +13,7 @@ import (
 	"github.com/haven-project/haven/internal/app"
 	"github.com/haven-project/haven/internal/cvss"
 	"github.com/haven-project/haven/internal/haven"
+	"github.com/haven-project/haven/internal/money"
 )
 
 // cvss31Metrics describes the CVSS 3.1 base metrics for the calculator
@@ -110,6 +111,8 @@ type submitPage struct {
 	// Fields lists the form's fields in page order, for the summary of
 	// errors that links to each.
 	Fields []string
+	// MaxFileMB, MaxFiles: the attachment limits, for the form's hint.
+	MaxFileMB, MaxFiles int
 }
 
 func (s *Server) submitPage(r *http.Request) (*submitPage, error) {
@@ -118,7 +121,8 @@ func (s *Server) submitPage(r *http.Request) (*submitPage, error) {
 		return nil, err
 	}
 	p := &submitPage{formPage: *s.formPage(r, "Report a vulnerability to "+v.Name), Program: v, Metrics: cvss31Metrics, Chosen: map[string]string{},
-		Fields: []string{"asset_id", "title", "weakness", "cvss_vector", "calculator", "description", "steps_to_reproduce", "impact", "accept_rules"}}
+		Fields:    []string{"asset_id", "title", "weakness", "cvss_vector", "calculator", "description", "steps_to_reproduce", "impact", "attachments", "accept_rules"},
+		MaxFileMB: app.MaxAttachmentBytes >> 20, MaxFiles: app.MaxUploadFiles}
 	p.Narrow = false
 	return p, nil
 }
@@ -160,6 +164,11 @@ var submitFields = []string{"asset_id", "title", "weakness", "cvss_vector", "des
 
 func (s *Server) submitReport(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.submitPage(r)
+	if err != nil {
+		return err
+	}
+	files, done, err := formFiles(r, "attachments")
+	defer done()
 	if err != nil {
 		return err
 	}
@@ -206,7 +215,7 @@ func (s *Server) submitReport(w http.ResponseWriter, r *http.Request) error {
 	rep, err := s.app.SubmitReport(r.Context(), actorFrom(r), r.PathValue("slug"), app.SubmitInput{
 		AssetID: assetID, Title: p.Form["title"], Weakness: p.Form["weakness"], CVSSVector: p.Form["cvss_vector"],
 		Description: p.Form["description"], Steps: p.Form["steps_to_reproduce"], Impact: p.Form["impact"],
-		AcceptRules: p.Form["accept_rules"] == "on", PolicyVersion: version,
+		AcceptRules: p.Form["accept_rules"] == "on", PolicyVersion: version, Files: files,
 	})
 	if ok, err := p.invalidForm(err); ok {
 		p.fillScore(p.Form["cvss_vector"])
@@ -239,6 +248,16 @@ type reportPage struct {
 	Due string
 	// Rewards is the awards block (awards, and the form for owners).
 	Rewards *awardsBlock
+	// Files sorts the attachments by what they belong to.
+	Files reportFiles
+	// Currency is the program's; RetestBonus its retest bonus, formatted
+	// ("" for none); RetestDeadline the default deadline of a retest
+	// request (YYYY-MM-DD).
+	Currency       money.Currency
+	RetestBonus    string
+	RetestDeadline string
+	// MaxFileMB, MaxFiles: the attachment limits, for the forms' hints.
+	MaxFileMB, MaxFiles int
 }
 
 // FormValue returns a typed value of the form named form, for fields that
@@ -333,6 +352,15 @@ func (s *Server) reportPage(r *http.Request) (*reportPage, error) {
 		}
 	}
 	p.Timeline = timeline(v, p.Team)
+	p.Files = reportFiles{all: v.Attachments}
+	p.MaxFileMB, p.MaxFiles = app.MaxAttachmentBytes>>20, app.MaxUploadFiles
+	if p.Currency, err = money.ParseCurrency(v.Program.Currency); err != nil {
+		return nil, err
+	}
+	if v.Program.RetestBonus > 0 && v.Program.Kind == haven.KindBounty {
+		p.RetestBonus = p.Currency.Format(money.Amount(v.Program.RetestBonus))
+	}
+	p.RetestDeadline = s.app.Now().Add(app.DefaultRetestWindow).Format("2006-01-02")
 	if p.Rewards, err = s.awardsFor(r, v, nil, nil); err != nil {
 		return nil, err
 	}
@@ -350,6 +378,13 @@ func (s *Server) reportPage(r *http.Request) (*reportPage, error) {
 
 func (s *Server) showReport(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.reportPage(r)
+	if errors.Is(err, haven.ErrNotFound) {
+		// A report the actor may not see privately may be public.
+		if pr, derr := s.app.DisclosedReport(r.Context(), r.PathValue("id")); derr == nil {
+			http.Redirect(w, r, "/programs/"+pr.Program.Slug+"/disclosed/"+pr.PublicID, http.StatusSeeOther)
+			return nil
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -387,7 +422,12 @@ func (s *Server) afterReportAction(w http.ResponseWriter, r *http.Request, err e
 }
 
 func (s *Server) commentReport(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.app.Comment(r.Context(), actorFrom(r), r.PathValue("id"), r.PostFormValue("body"), r.PostFormValue("internal") == "on")
+	files, done, err := formFiles(r, "attachments")
+	defer done()
+	if err != nil {
+		return err
+	}
+	c, err := s.app.CommentWithFiles(r.Context(), actorFrom(r), r.PathValue("id"), r.PostFormValue("body"), r.PostFormValue("internal") == "on", files)
 	anchor := ""
 	if err == nil {
 		anchor = "#comment-" + strconv.FormatInt(c.ID, 10) // the new comment, in view

@@ -419,7 +419,7 @@ func TestReportDuplicates(t *testing.T) {
 	ppPost(t, p.TriagerC, "triage the original", "/reports/"+original+"/transitions", url.Values{"to": {"triaged"}}, "")
 
 	ppInvalid(t, p.TriagerC, "duplicate of nothing", "/reports/"+dup+"/transitions", url.Values{"form": {"state"}, "to": {"duplicate"}, "duplicate_of": {"nope"}},
-		"Name the original: another report of this program.", `id="duplicate_of-error"`)
+		"Name the original: another report of this program, or one of its known issues.", `id="duplicate_of-error"`)
 	ppInvalid(t, p.TriagerC, "duplicate of itself", "/reports/"+dup+"/transitions", url.Values{"form": {"state"}, "to": {"duplicate"}, "duplicate_of": {dup}},
 		"Name the original")
 	ppPost(t, p.TriagerC, "mark duplicate", "/reports/"+dup+"/transitions",

@@ -35,6 +35,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /programs/{slug}/pgp-key.asc", public, s.servePGPKey)
 	s.handle("GET /programs/{slug}/rules", public, s.showPolicyVersions)
 	s.handle("GET /programs/{slug}/rules/{version}", public, s.showPolicyVersion)
+	s.handle("GET /programs/{slug}/disclosed", public, s.showDisclosedList)
+	s.handle("GET /programs/{slug}/disclosed/{id}", public, s.showDisclosed)
 	s.handle("GET /.well-known/security.txt", public, s.serveSecurityTxt)
 	s.handle("GET /invitations/{token}", public, s.showInvitation)
 
@@ -89,11 +91,25 @@ func (s *Server) registerRoutes() {
 	// Reports. The use cases decide who sees which report: its reporter
 	// and its program's team; everyone else gets the 404 of a missing id.
 	s.handle("GET /programs/{slug}/report", signedIn, s.showSubmit)
-	s.handle("POST /programs/{slug}/report", signedIn, s.submitReport)
+	s.handle("POST /programs/{slug}/report", signedIn.uploads(), s.submitReport)
 	s.handle("GET /inbox", signedIn, s.showInbox)
 	s.handle("GET /notifications", signedIn, s.showNotices)
 	s.handle("GET /reports/{id}", signedIn, s.showReport)
-	s.handle("POST /reports/{id}/comments", signedIn, s.commentReport)
+	s.handle("POST /reports/{id}/comments", signedIn.uploads(), s.commentReport)
+	s.handle("POST /reports/{id}/attachments", signedIn.uploads(), s.attachReport)
+	s.handle("POST /reports/{id}/retest", signedIn, s.requestRetest)
+	s.handle("POST /reports/{id}/retest/answer", signedIn.uploads(), s.answerRetest)
+	s.handle("POST /reports/{id}/retest/decision", signedIn, s.decideRetest)
+	s.handle("POST /reports/{id}/retest/withdraw", signedIn, s.withdrawRetest)
+	s.handle("POST /reports/{id}/disclosure", signedIn, s.requestDisclosure)
+	s.handle("POST /reports/{id}/disclosure/answer", signedIn, s.answerDisclosure)
+	s.handle("POST /reports/{id}/disclosure/withdraw", signedIn, s.withdrawDisclosure)
+	// Attachments: the use case decides (the report's reporter and team;
+	// anyone for the public files of a fully disclosed report).
+	s.handle("GET /attachments/{id}", public, s.serveAttachment)
+	s.handle("GET /programs/{slug}/known-issues", signedIn, s.showKnownIssues)
+	s.handle("POST /programs/{slug}/known-issues", signedIn, s.addKnownIssue)
+	s.handle("POST /programs/{slug}/known-issues/{kid}", signedIn, s.updateKnownIssue)
 	s.handle("POST /reports/{id}/transitions", signedIn, s.transitionReport)
 	s.handle("POST /reports/{id}/cvss", signedIn, s.rescoreReport)
 	s.handle("POST /reports/{id}/assign", signedIn, s.assignReport)
@@ -141,6 +157,20 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/cvss", apiPublic, s.apiScore)
 	s.handle("POST /api/v1/reports/{id}/bounties", apiSignedIn, s.apiAwardReport)
 	s.handle("GET /api/v1/reports/{id}/bounties", apiSignedIn, s.apiReportAwards)
+	s.handle("POST /api/v1/reports/{id}/attachments", apiSignedIn.uploads(), s.apiAttach)
+	s.handle("GET /api/v1/attachments/{id}", apiPublic, s.serveAttachment)
+	s.handle("POST /api/v1/reports/{id}/retests", apiSignedIn, s.apiRequestRetest)
+	s.handle("POST /api/v1/reports/{id}/retests/answer", apiSignedIn.uploads(), s.apiAnswerRetest)
+	s.handle("POST /api/v1/reports/{id}/retests/decision", apiSignedIn, s.apiDecideRetest)
+	s.handle("POST /api/v1/reports/{id}/retests/withdraw", apiSignedIn, s.apiWithdrawRetest)
+	s.handle("POST /api/v1/reports/{id}/disclosure", apiSignedIn, s.apiRequestDisclosure)
+	s.handle("POST /api/v1/reports/{id}/disclosure/answer", apiSignedIn, s.apiAnswerDisclosure)
+	s.handle("POST /api/v1/reports/{id}/disclosure/withdraw", apiSignedIn, s.apiWithdrawDisclosure)
+	s.handle("GET /api/v1/programs/{slug}/known-issues", apiSignedIn, s.apiKnownIssues)
+	s.handle("POST /api/v1/programs/{slug}/known-issues", apiSignedIn, s.apiAddKnownIssue)
+	s.handle("PATCH /api/v1/programs/{slug}/known-issues/{kid}", apiSignedIn, s.apiUpdateKnownIssue)
+	s.handle("GET /api/v1/programs/{slug}/disclosed", apiPublic, s.apiDisclosedReports)
+	s.handle("GET /api/v1/programs/{slug}/disclosed/{id}", apiPublic, s.apiDisclosedReport)
 }
 
 // RouteInfo describes one registered route, for tests that walk the table.

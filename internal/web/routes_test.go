@@ -60,7 +60,18 @@ var reviewedPublic = map[string]bool{
 	"GET /programs/{slug}/pgp-key.asc":     true, // a public key
 	"GET /programs/{slug}/rules":           true, // what researchers accepted
 	"GET /programs/{slug}/rules/{version}": true,
-	"GET /.well-known/security.txt":        true,
+	// Disclosed reports: both sides agreed to publish them; anything else
+	// is the 404 of an unknown id.
+	"GET /programs/{slug}/disclosed":             true,
+	"GET /programs/{slug}/disclosed/{id}":        true,
+	"GET /api/v1/programs/{slug}/disclosed":      true,
+	"GET /api/v1/programs/{slug}/disclosed/{id}": true,
+	// Attachments: OpenAttachment lets the report's reporter and team
+	// through, and anyone to the public files of a fully disclosed
+	// report; everyone else gets the 404 of an unknown id.
+	"GET /attachments/{id}":         true,
+	"GET /api/v1/attachments/{id}":  true,
+	"GET /.well-known/security.txt": true,
 	// Anonymous feedback is the point: nothing about the sender is kept,
 	// and it is rate-limited per address.
 	"POST /programs/{slug}/feedback": true,
