@@ -553,6 +553,8 @@ func (a *App) Transition(ctx context.Context, actor haven.Actor, publicID string
 		switch {
 		case in.To == haven.StateAccepted:
 			err = a.activity(ctx, tx, p, "report_accepted", "accepted a submission")
+		case in.To == haven.StateResolved:
+			err = a.activity(ctx, tx, p, "report_resolved", "resolved a submission")
 		case in.To.Closed():
 			err = a.activity(ctx, tx, p, "report_closed", "closed a submission")
 		}

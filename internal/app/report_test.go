@@ -604,7 +604,7 @@ func TestTransitionRequirements(t *testing.T) {
 		{app.TransitionInput{To: haven.StateTriaged}, ""},
 		{app.TransitionInput{To: haven.StateNeedsInfo, Reason: "Which version?"}, ""},
 		{app.TransitionInput{To: haven.StateAccepted}, "report_accepted: accepted a submission"},
-		{app.TransitionInput{To: haven.StateResolved}, ""},
+		{app.TransitionInput{To: haven.StateResolved}, "report_resolved: resolved a submission"},
 		{app.TransitionInput{To: haven.StateTriaged, Reason: "The fix is incomplete."}, ""},
 		{app.TransitionInput{To: haven.StateSpam, Reason: "Spam."}, "report_closed: closed a submission"},
 		{app.TransitionInput{To: haven.StateTriaged, Reason: "Not spam after all."}, ""},

@@ -187,6 +187,8 @@ type awardsBlock struct {
 	Nonce    string
 	// The form's values and its hint from the reward table.
 	Kind, Amount, Reason, Hint, Error string
+	// HasBounty: the report has its bounty; the form offers bonuses only.
+	HasBounty bool
 }
 
 // awardsFor builds the awards block of a report page.
@@ -203,7 +205,12 @@ func (s *Server) awardsFor(r *http.Request, v *app.ReportView, form map[string]s
 	actor := actorFrom(r)
 	b.CanAward = v.Program.Kind == haven.KindBounty && actor.Can(haven.PermAwardBounty, v.ProgramID) &&
 		(v.State == haven.StateAccepted || v.State == haven.StateResolved)
-	if b.CanAward {
+	for _, w := range ws {
+		b.HasBounty = b.HasBounty || w.Kind == "bounty"
+	}
+	if b.CanAward && b.HasBounty {
+		b.Kind, b.Hint = "bonus", "hint=This report has its bounty: a further award is a bonus."
+	} else if b.CanAward {
 		if sg, err := s.app.SuggestAward(r.Context(), actor, v.PublicID); err == nil && sg.Found {
 			b.Hint = "hint=The reward table suggests " + cur.Format(money.Amount(sg.Min))
 			if sg.Max != sg.Min {

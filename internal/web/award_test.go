@@ -72,6 +72,10 @@ func TestAwardFormAndLedger(t *testing.T) {
 	}
 	// The same form sent again awards nothing more.
 	oc.Post(page+"/awards", url.Values{"kind": {"bounty"}, "amount": {"4,000"}, "nonce": {nonce[1]}, "award_reason": {"again"}})
+	// With its bounty awarded, the form offers bonuses only.
+	if b := oc.Get(page).Body; strings.Contains(b, `<option value="bounty"`) || !strings.Contains(b, `<option value="bonus" selected>`) {
+		t.Errorf("after the bounty, the award form still offers a bounty, or does not choose bonus")
+	}
 
 	ac := e.Client(t)
 	ac.LogIn(alice.Email, pw)

@@ -172,10 +172,10 @@ func rbFile(t *testing.T, name string, body []byte) string {
 // rbPNG returns a small, real PNG image, the same on every run.
 func rbPNG(t *testing.T) []byte {
 	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 48, 24))
-	for y := range 24 {
-		for x := range 48 {
-			img.Set(x, y, color.RGBA{uint8(x * 5), uint8(y * 10), 160, 255})
+	img := image.NewRGBA(image.Rect(0, 0, 64, 40))
+	for y := range 40 {
+		for x := range 64 {
+			img.Set(x, y, color.RGBA{uint8(x * 4), uint8(y * 6), 160, 255})
 		}
 	}
 	var buf bytes.Buffer
