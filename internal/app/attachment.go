@@ -229,3 +229,66 @@ func (a *App) maySeeAttachment(ctx context.Context, actor haven.Actor, at *haven
 	}
 	return r.Disclosed() && r.State.Disclosable() && r.DisclosureMode == haven.DisclosureFull && !at.Internal
 }
+
+// mayRemoveAttachment reports whether the actor may remove a file they
+// can see: its uploader, or an owner of the report's program (a researcher
+// who attached a secret by mistake asks them).
+func mayRemoveAttachment(actor haven.Actor, r *haven.Report, at *haven.Attachment) bool {
+	return actor.SignedIn() && !actor.IsSystem() &&
+		(at.UploaderID == actor.UserID() || actor.Can(haven.PermManageProgram, r.ProgramID))
+}
+
+// RemoveAttachment deletes a file: its record, then its bytes, so that it
+// is unreachable by every path (page, API, Markdown images, disclosure).
+// The report's history keeps that a file was removed, and its name.
+// It returns the report's public id.
+func (a *App) RemoveAttachment(ctx context.Context, actor haven.Actor, publicID string) (string, error) {
+	var removed *haven.Attachment
+	var reportID string
+	err := a.tx(ctx, func(tx *store.DB) error {
+		at, err := tx.AttachmentForSystem(ctx, publicID)
+		if err != nil {
+			return err
+		}
+		owner, err := tx.ReportForSystem(ctx, at.ReportID)
+		if err != nil {
+			return err
+		}
+		r, err := tx.Report(ctx, actor.UserID(), owner.PublicID)
+		if err != nil {
+			return err
+		}
+		if _, team := actor.Role(r.ProgramID); at.Internal && !team {
+			return haven.ErrNotFound
+		}
+		if !mayRemoveAttachment(actor, r, at) {
+			return haven.ErrForbidden
+		}
+		if err := tx.DeleteAttachment(ctx, at.ID); err != nil {
+			return err
+		}
+		now := a.now()
+		if err := tx.TouchReport(ctx, r.ID, now); err != nil {
+			return err
+		}
+		if err := tx.InsertReportEvent(ctx, haven.ReportEvent{ReportID: r.ID, ActorID: actor.UserID(), At: now,
+			Kind: "attachment_removed", To: at.Filename, Internal: at.Internal}); err != nil {
+			return err
+		}
+		removed, reportID = at, r.PublicID
+		return a.audit(ctx, tx, actor, "report.attachment_remove", reportTarget(r),
+			map[string]any{"attachment": at.PublicID, "sha256": at.SHA256})
+	})
+	if err != nil {
+		return "", err
+	}
+	if a.cfg.Blobs == nil {
+		return reportID, nil
+	}
+	if err := a.cfg.Blobs.Delete(context.WithoutCancel(ctx), removed.PublicID); err != nil {
+		// The record is gone, so nothing reaches the bytes; log for the
+		// operator, who may delete them by hand.
+		a.log.Error("removing an attachment's bytes", "attachment", removed.PublicID, "err", err)
+	}
+	return reportID, nil
+}

@@ -406,3 +406,87 @@ func TestAttachmentCapUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// TestRemoveAttachment checks that a file's uploader, or an owner, removes
+// it, and that it is then gone by every path, bytes included; everyone
+// else is refused, and those who cannot see the file learn nothing.
+func TestRemoveAttachment(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		f := newRepFixture(t, e, "acme")
+		r := f.submit(t, "researcher")
+		file := func(name string) []app.Upload {
+			return []app.Upload{{Filename: name, Body: strings.NewReader("contents of " + name + "\n")}}
+		}
+		mine, err := e.App.Attach(ctx, f.actors["researcher"], r.PublicID, file("token.txt"), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		teams, err := e.App.Attach(ctx, f.actors["triager"], r.PublicID, file("trace.txt"), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		internal, err := e.App.Attach(ctx, f.actors["triager"], r.PublicID, file("notes.txt"), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := len(blobFiles(t))
+		for _, tt := range []struct {
+			who, id string
+			want    error
+		}{
+			{"visitor", mine[0].PublicID, haven.ErrNotFound},
+			{"other researcher", mine[0].PublicID, haven.ErrNotFound},
+			{"admin", mine[0].PublicID, haven.ErrNotFound},
+			{"researcher", internal[0].PublicID, haven.ErrNotFound}, // invisible to the reporter
+			{"researcher", teams[0].PublicID, haven.ErrForbidden},   // seen, not theirs
+			{"viewer", mine[0].PublicID, haven.ErrForbidden},
+			{"triager", mine[0].PublicID, haven.ErrForbidden},
+			{"researcher", unknownReport, haven.ErrNotFound},
+		} {
+			if _, err := e.App.RemoveAttachment(ctx, f.actors[tt.who], tt.id); !errors.Is(err, tt.want) {
+				t.Errorf("%s removes %s: %v, want %v", tt.who, tt.id, err, tt.want)
+			}
+		}
+		if n := len(blobFiles(t)); n != before {
+			t.Fatalf("refused removals changed the blobs: %d, was %d", n, before)
+		}
+
+		// The uploader removes their own file; an owner the triager's.
+		if id, err := e.App.RemoveAttachment(ctx, f.actors["researcher"], mine[0].PublicID); err != nil || id != r.PublicID {
+			t.Fatalf("the uploader removes their file: %q, %v", id, err)
+		}
+		if _, err := e.App.RemoveAttachment(ctx, f.actors["owner"], teams[0].PublicID); err != nil {
+			t.Fatalf("an owner removes a file: %v", err)
+		}
+		for _, who := range []string{"researcher", "owner", "triager"} {
+			for _, id := range []string{mine[0].PublicID, teams[0].PublicID} {
+				if _, err := readAttachment(e, f.actors[who], id); !errors.Is(err, haven.ErrNotFound) {
+					t.Errorf("%s opens removed file %s: %v, want not found", who, id, err)
+				}
+			}
+		}
+		if n := len(blobFiles(t)); n != before-2 {
+			t.Errorf("blobs after two removals: %d, want %d", n, before-2)
+		}
+		v, err := e.App.Report(ctx, f.actors["researcher"], r.PublicID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Attachments) != 0 {
+			t.Errorf("the reporter still sees files: %+v", v.Attachments)
+		}
+		var removed []string
+		for _, ev := range v.Events {
+			if ev.Kind == "attachment_removed" {
+				removed = append(removed, ev.To)
+			}
+		}
+		if !slices.Equal(removed, []string{"token.txt", "trace.txt"}) {
+			t.Errorf("the history shows removals %q, want token.txt and trace.txt", removed)
+		}
+		if _, err := e.App.RemoveAttachment(ctx, f.actors["researcher"], mine[0].PublicID); !errors.Is(err, haven.ErrNotFound) {
+			t.Errorf("removing it again: %v, want not found", err)
+		}
+	})
+}

@@ -211,10 +211,17 @@ type ReportView struct {
 	Disclosures []*haven.DisclosureRequest
 	// Disclosure is the open disclosure request, if any.
 	Disclosure *haven.DisclosureRequest
+	actor haven.Actor
 	// What the actor may do.
 	IsTeam, IsReporter, CanTriage, CanComment bool
 	CanAward, CanDisclose                     bool
 	NextStates                                []haven.ReportState
+}
+
+// CanRemove reports whether the actor may remove a file of the report:
+// its uploader, or an owner of the program.
+func (v *ReportView) CanRemove(at *haven.Attachment) bool {
+	return mayRemoveAttachment(v.actor, v.Report, at)
 }
 
 // DisclosureSide is the side of a report the actor speaks for in a
@@ -251,7 +258,7 @@ func (a *App) Report(ctx context.Context, actor haven.Actor, publicID string) (*
 }
 
 func (a *App) reportView(ctx context.Context, actor haven.Actor, r *haven.Report) (*ReportView, error) {
-	v := &ReportView{Report: r, Names: map[int64]string{}}
+	v := &ReportView{Report: r, Names: map[int64]string{}, actor: actor}
 	var err error
 	if v.Program, err = a.db.Program(ctx, r.ProgramID); err != nil {
 		return nil, err

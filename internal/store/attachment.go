@@ -74,3 +74,9 @@ func (db *DB) AttachmentStats(ctx context.Context, reportID int64) (count int, b
 		reportID).Scan(&count, &bytes)
 	return count, bytes, db.scanErr(err)
 }
+
+// DeleteAttachment forgets an attachment's record (its bytes are the blob
+// store's to delete).
+func (db *DB) DeleteAttachment(ctx context.Context, id int64) error {
+	return db.execOne(ctx, `DELETE FROM attachments WHERE id = $1`, id)
+}

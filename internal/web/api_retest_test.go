@@ -576,6 +576,17 @@ func TestAPIAttachmentsAndFullDisclosure(t *testing.T) {
 			f.downloads("team", tok, screen, screenshot)
 		}
 
+		// A file attached by mistake: the reporter removes it (the viewer
+		// may not; another researcher learns nothing); it is gone.
+		f.multipart(base+"/attachments", f.aliceTok, nil, []rtFile{{"secret.txt", []byte("my token\n")}}, http.StatusCreated, &up)
+		oops := up.Attachments[0]
+		f.p.problem("DELETE", "/api/v1/attachments/"+oops.ID, f.viewerTok, nil, http.StatusForbidden)
+		f.hidden("another researcher removes the reporter's file", f.bobTok, oops.ID)
+		f.p.problem("DELETE", "/api/v1/attachments/"+oops.ID, f.bobTok, nil, http.StatusNotFound)
+		f.p.do("DELETE", "/api/v1/attachments/"+oops.ID, f.aliceTok, nil, http.StatusNoContent, nil)
+		f.hidden("the team downloads the removed file", f.triagerTok, oops.ID)
+		f.p.problem("DELETE", "/api/v1/attachments/"+oops.ID, f.aliceTok, nil, http.StatusNotFound)
+
 		// Comments, public and internal; then a full disclosure, which
 		// the program proposes and the researcher accepts.
 		f.p.do("POST", base+"/comments", f.triagerTok, map[string]any{"body": "Confirmed, thanks."}, http.StatusCreated, nil)

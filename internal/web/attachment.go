@@ -149,3 +149,21 @@ func contentDisposition(name string) string {
 	}
 	return `attachment; filename="` + ascii.String() + `"; filename*=UTF-8''` + ext.String()
 }
+
+// removeAttachment handles a file's "remove" button on the report page.
+func (s *Server) removeAttachment(w http.ResponseWriter, r *http.Request) error {
+	report, err := s.app.RemoveAttachment(r.Context(), actorFrom(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/reports/"+report+"#files", "file-removed")
+}
+
+// apiRemoveAttachment handles DELETE /api/v1/attachments/{id}.
+func (s *Server) apiRemoveAttachment(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.app.RemoveAttachment(r.Context(), actorFrom(r), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -77,6 +77,7 @@ var flashText = map[string]string{
 	"award-saved":        "The award was recorded.",
 	"award-paid":         "The award is marked paid.",
 	"files-attached":     "The files were attached.",
+	"file-removed":       "The file was removed.",
 	"retest-requested":   "The researcher was asked to check the fix.",
 	"retest-answered":    "Thank you: your answer was sent to the team.",
 	"retest-decided":     "The retest was decided.",

@@ -182,6 +182,20 @@ func TestReportFilesPages(t *testing.T) {
 	ppLacks(t, "reporter's page", mine.Body, "triage-notes.txt", internal)
 	ppWant(t, "reporter downloads the internal file", p.AliceC.Get("/attachments/"+internal), http.StatusNotFound, "")
 
+	// A file attached by mistake: its uploader removes it (the triager
+	// may not, and has no button); it is gone, the history says so.
+	logID := rxAttachmentID(t, "team's page", team.Body, "server.log")
+	remove := `action="/attachments/` + logID + `/remove"`
+	ppLacks(t, "triager's page", team.Body, remove)
+	ppContains(t, "reporter's page", mine.Body, remove)
+	ppWant(t, "triager removes the reporter's file", p.TriagerC.Post("/attachments/"+logID+"/remove", url.Values{}), http.StatusForbidden, "")
+	ppWant(t, "another researcher removes it", p.BobC.Post("/attachments/"+logID+"/remove", url.Values{}), http.StatusNotFound, "")
+	ppWant(t, "reporter removes their file", p.AliceC.Post("/attachments/"+logID+"/remove", url.Values{}), http.StatusSeeOther, path+"#files")
+	ppWant(t, "the removed file", p.TriagerC.Get("/attachments/"+logID), http.StatusNotFound, "")
+	team = p.TriagerC.Get(path)
+	ppLacks(t, "team's page after the removal", team.Body, `download>server.log</a>`)
+	ppContains(t, "team's page after the removal", team.Body, "removed the file server.log")
+
 	// The report form takes files too; when it comes back, it says to
 	// choose them again.
 	form := p.rpForm()

@@ -107,6 +107,7 @@ func (s *Server) registerRoutes() {
 	// Attachments: the use case decides (the report's reporter and team;
 	// anyone for the public files of a fully disclosed report).
 	s.handle("GET /attachments/{id}", public, s.serveAttachment)
+	s.handle("POST /attachments/{id}/remove", signedIn, s.removeAttachment)
 	s.handle("GET /programs/{slug}/known-issues", signedIn, s.showKnownIssues)
 	s.handle("POST /programs/{slug}/known-issues", signedIn, s.addKnownIssue)
 	s.handle("POST /programs/{slug}/known-issues/{kid}", signedIn, s.updateKnownIssue)
@@ -159,6 +160,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/reports/{id}/bounties", apiSignedIn, s.apiReportAwards)
 	s.handle("POST /api/v1/reports/{id}/attachments", apiSignedIn.uploads(), s.apiAttach)
 	s.handle("GET /api/v1/attachments/{id}", apiPublic, s.serveAttachment)
+	s.handle("DELETE /api/v1/attachments/{id}", apiSignedIn, s.apiRemoveAttachment)
 	s.handle("POST /api/v1/reports/{id}/retests", apiSignedIn, s.apiRequestRetest)
 	s.handle("POST /api/v1/reports/{id}/retests/answer", apiSignedIn.uploads(), s.apiAnswerRetest)
 	s.handle("POST /api/v1/reports/{id}/retests/decision", apiSignedIn, s.apiDecideRetest)
