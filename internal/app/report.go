@@ -211,7 +211,7 @@ type ReportView struct {
 	Disclosures []*haven.DisclosureRequest
 	// Disclosure is the open disclosure request, if any.
 	Disclosure *haven.DisclosureRequest
-	actor haven.Actor
+	actor      haven.Actor
 	// What the actor may do.
 	IsTeam, IsReporter, CanTriage, CanComment bool
 	CanAward, CanDisclose                     bool
