@@ -334,3 +334,16 @@ func (a *App) DisclosedReports(ctx context.Context, actor haven.Actor, slug stri
 	}
 	return out, total, nil
 }
+
+// Credits names the researchers thanked on a public program's page: those
+// of its disclosed reports who chose a display name.
+func (a *App) Credits(ctx context.Context, actor haven.Actor, slug string) ([]string, error) {
+	p, err := a.visibleProgram(ctx, a.db, actor, slug)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Status.Public() {
+		return nil, nil
+	}
+	return a.db.Credits(ctx, p.ID)
+}

@@ -310,6 +310,10 @@ func TestDemo(t *testing.T) {
 		!strings.Contains(body, `"disclosure_mode": "summary"`) || strings.Contains(body, "--debug`, the hub logs") {
 		t.Errorf("GET /api/v1/programs/jupyter/disclosed = %d\n%s", code, body)
 	}
+	// Its researcher, who has a display name, is thanked on the program page.
+	if code, body := s.get(t, "/programs/jupyter"); code != http.StatusOK || !strings.Contains(body, "<li>Bob</li>") {
+		t.Errorf("GET /programs/jupyter = %d, no thanks to Bob", code)
+	}
 	s.stopped(t)
 	if row := userRow(t, dir, "admin@haven.test"); row["ADMIN"] != "true" {
 		t.Errorf("demo admin = %v", row)

@@ -123,3 +123,26 @@ func (db *DB) DisclosedReports(ctx context.Context, programID int64, limit, offs
 	}
 	return out, total, rows.Err()
 }
+
+// Credits lists the display names of the researchers of a program's public
+// reports, most reports first. Researchers without a display name are not
+// named; a report's existence is public only once it is disclosed, so no
+// other report counts.
+func (db *DB) Credits(ctx context.Context, programID int64) ([]string, error) {
+	rows, err := db.query(ctx, `SELECT u.display_name FROM reports r JOIN users u ON u.id = r.reporter_id
+		WHERE r.program_id = $1 AND r.disclosed_at IS NOT NULL AND `+publicState+` AND u.display_name <> ''
+		GROUP BY u.display_name ORDER BY count(*) DESC, u.display_name`, programID)
+	if err != nil {
+		return nil, fmt.Errorf("store.Credits: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		out = append(out, name)
+	}
+	return out, rows.Err()
+}

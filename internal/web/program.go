@@ -60,6 +60,8 @@ type programPage struct {
 	// them all.
 	Disclosed      []*app.PublicReport
 	DisclosedTotal int
+	// Credits names the researchers of the disclosed reports.
+	Credits []string
 }
 
 func (s *Server) programPage(r *http.Request) (*programPage, error) {
@@ -107,6 +109,9 @@ func (s *Server) programPage(r *http.Request) (*programPage, error) {
 		p.Retest = cur.Format(money.Amount(v.RetestBonus))
 	}
 	if p.Disclosed, p.DisclosedTotal, err = s.app.DisclosedReports(r.Context(), actorFrom(r), v.Slug, 5, 0); err != nil {
+		return nil, err
+	}
+	if p.Credits, err = s.app.Credits(r.Context(), actorFrom(r), v.Slug); err != nil {
 		return nil, err
 	}
 	return p, nil

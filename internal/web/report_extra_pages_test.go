@@ -328,6 +328,9 @@ func TestReportDisclosurePages(t *testing.T) {
 	prog := visitor.Get("/programs/jupyter")
 	ppContains(t, "the program page", ppSection(prog.Body, "disclosed"), `href="/programs/jupyter/disclosed/`+id+`"`,
 		"Stored XSS in notebook names", "See all 1 disclosed report")
+	// A researcher without a display name is not thanked by address.
+	ppContains(t, "the program's thanks", ppSection(prog.Body, "thanks"), "once a report of theirs is disclosed")
+	ppLacks(t, "the program's thanks", ppSection(prog.Body, "thanks"), "alice", "<li>")
 	list := visitor.Get("/programs/jupyter/disclosed")
 	ppWant(t, "the list", list, http.StatusOK, "")
 	ppContains(t, "the list", list.Body, `href="/programs/jupyter/disclosed/`+id+`"`, "1</strong> disclosed report", "A summary")
