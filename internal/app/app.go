@@ -11,6 +11,7 @@ import (
 	"github.com/haven-project/haven/internal/blob"
 	"github.com/haven-project/haven/internal/haven"
 	"github.com/haven-project/haven/internal/mail"
+	"github.com/haven-project/haven/internal/seal"
 	"github.com/haven-project/haven/internal/store"
 )
 
@@ -33,6 +34,11 @@ type Config struct {
 	// Wake, when set, is called after a transaction enqueued a job, so a
 	// worker need not wait for its next poll.
 	Wake func()
+	// Secrets seals secrets stored in the database (two-factor secrets).
+	// The command line passes the instance's key; without one, setting up
+	// or checking two-factor fails (no secret is ever stored in the clear
+	// or under a key that is lost at restart).
+	Secrets *seal.Key
 }
 
 // PasswordHasher hashes passwords for storage and checks them.
@@ -67,6 +73,9 @@ func New(db *store.DB, cfg Config) *App {
 	}
 	if cfg.Passwords == nil {
 		cfg.Passwords = defaultHasher()
+	}
+	if cfg.Secrets == nil {
+		cfg.Logger.Warn("no secret key: two-factor authentication is unavailable")
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	return &App{db: db, cfg: cfg, log: cfg.Logger}

@@ -285,7 +285,11 @@ func (a *App) checkSecondFactor(ctx context.Context, userID int64, code string, 
 	}
 	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
 	if len(code) == 6 {
-		return a.useTOTP(ctx, userID, st.Secret, code, now)
+		secret, err := a.openTOTP(userID, st.Secret)
+		if err != nil {
+			return false, err
+		}
+		return a.useTOTP(ctx, userID, secret, code, now)
 	}
 	err = a.db.UseRecoveryCode(ctx, userID, hashSecret(normalizeRecoveryCode(code)), now)
 	if errors.Is(err, haven.ErrNotFound) {

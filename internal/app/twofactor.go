@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"image/png"
 
 	"net/url"
@@ -69,7 +71,11 @@ func (a *App) BeginTOTP(ctx context.Context, actor haven.Actor, currentPassword 
 	if err != nil {
 		return TOTPSetup{}, err
 	}
-	if err := a.db.SetTOTPSecret(ctx, u.ID, key.Secret(), a.now()); err != nil {
+	sealed, err := a.sealTOTP(u.ID, key.Secret())
+	if err != nil {
+		return TOTPSetup{}, err
+	}
+	if err := a.db.SetTOTPSecret(ctx, u.ID, sealed, a.now()); err != nil {
 		return TOTPSetup{}, err
 	}
 	return setupFor(key.Secret(), key.URL(), key)
@@ -89,11 +95,15 @@ func (a *App) PendingTOTP(ctx context.Context, actor haven.Actor) (TOTPSetup, er
 	if st.Enabled || st.Secret == "" {
 		return TOTPSetup{}, haven.ErrNotFound
 	}
-	key, err := totpKey(u.Email, st.Secret)
+	secret, err := a.openTOTP(u.ID, st.Secret)
 	if err != nil {
 		return TOTPSetup{}, err
 	}
-	return setupFor(st.Secret, key.URL(), key)
+	key, err := totpKey(u.Email, secret)
+	if err != nil {
+		return TOTPSetup{}, err
+	}
+	return setupFor(secret, key.URL(), key)
 }
 
 // ConfirmTOTP enables two-factor once the person typed a code from the
@@ -113,7 +123,11 @@ func (a *App) ConfirmTOTP(ctx context.Context, actor haven.Actor, code string) (
 	if err := a.limit(ctx, "otp", fmtID(u.ID), 3*maxMFAFailures, throttleWindow); err != nil {
 		return nil, err
 	}
-	ok, err := a.useTOTP(ctx, u.ID, st.Secret, normalizeCode(code), a.now())
+	secret, err := a.openTOTP(u.ID, st.Secret)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := a.useTOTP(ctx, u.ID, secret, normalizeCode(code), a.now())
 	if err != nil {
 		return nil, err
 	}
@@ -201,6 +215,35 @@ func (a *App) RegenerateRecoveryCodes(ctx context.Context, actor haven.Actor, cu
 		return nil, err
 	}
 	return codes, nil
+}
+
+// errNoSecrets is the error of two-factor operations on an App built
+// without Config.Secrets.
+var errNoSecrets = errors.New("app: no secret key (Config.Secrets) to seal or open two-factor secrets")
+
+// TOTPContext is what a user's sealed two-factor secret is bound to: the
+// value opens only in that user's row.
+func TOTPContext(userID int64) []byte { return []byte("totp:" + fmtID(userID)) }
+
+// sealTOTP encrypts a two-factor secret for storage in the user's row.
+func (a *App) sealTOTP(userID int64, secret string) (string, error) {
+	if a.cfg.Secrets == nil {
+		return "", errNoSecrets
+	}
+	return a.cfg.Secrets.Seal([]byte(secret), TOTPContext(userID)), nil
+}
+
+// openTOTP decrypts the stored two-factor secret of the user. A secret
+// that does not open is an error, never a pass: the code check fails.
+func (a *App) openTOTP(userID int64, stored string) (string, error) {
+	if a.cfg.Secrets == nil {
+		return "", errNoSecrets
+	}
+	b, err := a.cfg.Secrets.Open(stored, TOTPContext(userID))
+	if err != nil {
+		return "", fmt.Errorf("two-factor secret of user %d: %w", userID, err)
+	}
+	return string(b), nil
 }
 
 func newRecoveryCodes() (codes, hashes []string) {

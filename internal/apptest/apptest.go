@@ -25,6 +25,7 @@ import (
 	"github.com/haven-project/haven/internal/jobs"
 	"github.com/haven-project/haven/internal/mail"
 	"github.com/haven-project/haven/internal/password"
+	"github.com/haven-project/haven/internal/seal"
 	"github.com/haven-project/haven/internal/store"
 	"github.com/haven-project/haven/internal/storetest"
 	"github.com/haven-project/haven/internal/web"
@@ -60,6 +61,8 @@ type Env struct {
 	Mail   *mail.Fake
 	Clock  *Clock
 	Server *httptest.Server
+	// Key is the instance's secret key (fresh for each Env).
+	Key *seal.Key
 	// Logs holds everything the instance logged, to check that no secret
 	// ever reaches a log.
 	Logs *LogBuffer
@@ -108,7 +111,12 @@ func NewWith(t testing.TB, o Options) *Env {
 	}
 	t.Cleanup(func() { blobs.Close() })
 	e.Blobs = blobs
-	e.App = app.New(db, app.Config{BaseURL: base, Now: clock.Now, Logger: log, Passwords: CheapHasher, Blobs: blobs})
+	key, err := seal.NewKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Key = key
+	e.App = app.New(db, app.Config{BaseURL: base, Now: clock.Now, Logger: log, Passwords: CheapHasher, Blobs: blobs, Secrets: key})
 	e.Worker.Handle(app.JobMail, e.App.MailJob(fake))
 	w, err := web.New(e.App, web.Config{BaseURL: base, TrustedProxies: o.TrustedProxies}, log)
 	if err != nil {

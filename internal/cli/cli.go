@@ -9,15 +9,19 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/haven-project/haven/internal/app"
 	"github.com/haven-project/haven/internal/config"
 	"github.com/haven-project/haven/internal/haven"
+	"github.com/haven-project/haven/internal/seal"
 	"github.com/haven-project/haven/internal/store"
 )
 
@@ -158,9 +162,29 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// openStore opens the database. Unless migrate is true it refuses a schema
-// older than this binary's.
-func openStore(ctx context.Context, cfg config.Config, migrate bool, log *slog.Logger) (*store.DB, error) {
+// openedStore is the database of an instance with the secret key that
+// opens its sealed values.
+type openedStore struct {
+	*store.DB
+	key *seal.Key
+}
+
+// openStore opens the database and its secret key (see openKey). Unless
+// migrate is true it refuses a schema older than this binary's.
+func openStore(ctx context.Context, cfg config.Config, migrate bool, log *slog.Logger) (*openedStore, error) {
+	db, err := openDB(ctx, cfg, migrate, log)
+	if err != nil {
+		return nil, err
+	}
+	key, err := openKey(ctx, cfg, db, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &openedStore{DB: db, key: key}, nil
+}
+
+func openDB(ctx context.Context, cfg config.Config, migrate bool, log *slog.Logger) (*store.DB, error) {
 	if !migrate && cfg.DatabaseURL == "" && !store.SQLiteExists(cfg.Data) {
 		return nil, fmt.Errorf("there is no Haven database in %s: check --data, or create one with 'haven migrate --data %s' (or start with --migrate)", cfg.Data, cfg.Data)
 	}
@@ -195,7 +219,75 @@ func openStore(ctx context.Context, cfg config.Config, migrate bool, log *slog.L
 	return db, nil
 }
 
+// keyCheck is the text sealed into instance_key.check_value, for context
+// keyCheckContext, to prove a key file belongs to the database.
+const keyCheck, keyCheckContext = "haven instance key check", "instance_key"
+
+// openKey returns the secret key of the database, from --secret-key-file.
+// A fresh database (no instance_key row) takes the file's key, or a new
+// key written to the file, and records it. A database with a record needs
+// the file with that very key: Haven refuses to run on data it cannot
+// decrypt (a restore without the key fails here, not later). Two-factor
+// secrets still stored in the clear are then sealed, once.
+func openKey(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger) (*seal.Key, error) {
+	path := cfg.KeyFile()
+	rec, err := db.InstanceKey(ctx)
+	switch {
+	case errors.Is(err, haven.ErrNotFound):
+		key, err := seal.LoadKey(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			if key, err = seal.NewKey(); err != nil {
+				return nil, err
+			}
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				return nil, err
+			}
+			if err := seal.WriteKey(path, key); err != nil {
+				return nil, fmt.Errorf("write the new secret key: %w", err)
+			}
+			log.Warn("created the secret key of this instance: back it up with the database; without it Haven refuses to start",
+				"path", path, "key_id", key.ID())
+		} else if err != nil {
+			return nil, err
+		}
+		err = db.InsertInstanceKey(ctx, store.InstanceKey{
+			KeyID: key.ID(), CheckValue: key.Seal([]byte(keyCheck), []byte(keyCheckContext)), CreatedAt: time.Now(),
+		})
+		if err != nil && !errors.Is(err, haven.ErrConflict) {
+			return nil, err
+		}
+		// Another process may have recorded its key first: check ours
+		// against the record either way.
+		if rec, err = db.InstanceKey(ctx); err != nil {
+			return nil, err
+		}
+	case err != nil:
+		return nil, err
+	}
+	key, err := seal.LoadKey(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("the database was set up with secret key %s, but %s does not exist: restore the key file that belongs to this database (README: back up secret.key), or point --secret-key-file at it", rec.KeyID, path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	check, err := key.Open(rec.CheckValue, []byte(keyCheckContext))
+	if err != nil || key.ID() != rec.KeyID || string(check) != keyCheck {
+		return nil, fmt.Errorf("%s holds key %s, but this database needs key %s: restore the key file that belongs to this database (README: back up secret.key)", path, key.ID(), rec.KeyID)
+	}
+	n, err := db.SealTOTPSecrets(ctx, seal.IsSealed, func(userID int64, secret string) string {
+		return key.Seal([]byte(secret), app.TOTPContext(userID))
+	})
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		log.Info("encrypted two-factor secrets stored in the clear", "count", n)
+	}
+	return key, nil
+}
+
 // cliApp builds an App for one-off commands, acting as the system.
-func cliApp(db *store.DB, cfg config.Config, log *slog.Logger) *app.App {
-	return app.New(db, app.Config{BaseURL: cfg.BaseURL, Logger: log})
+func cliApp(db *openedStore, cfg config.Config, log *slog.Logger) *app.App {
+	return app.New(db.DB, app.Config{BaseURL: cfg.BaseURL, Logger: log, Secrets: db.key})
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/haven-project/haven/internal/config"
 	"github.com/haven-project/haven/internal/jobs"
 	"github.com/haven-project/haven/internal/mail"
-	"github.com/haven-project/haven/internal/store"
 	"github.com/haven-project/haven/internal/web"
 )
 
@@ -62,7 +61,7 @@ type instance struct {
 
 // newInstance wires the parts. sender nil means: SMTP when --smtp-url is
 // set, else the log.
-func newInstance(cfg config.Config, db *store.DB, log *slog.Logger, sender mail.Sender) (*instance, error) {
+func newInstance(cfg config.Config, db *openedStore, log *slog.Logger, sender mail.Sender) (*instance, error) {
 	if sender == nil {
 		if cfg.SMTPURL != "" {
 			s, err := mail.NewSMTPSender(cfg.SMTPURL, cfg.MailFrom)
@@ -75,16 +74,16 @@ func newInstance(cfg config.Config, db *store.DB, log *slog.Logger, sender mail.
 			sender = mail.NewLogSender(log)
 		}
 	}
-	worker := jobs.New(db, log, jobs.Options{})
+	worker := jobs.New(db.DB, log, jobs.Options{})
 	// Attachments live under --data, with SQLite and with PostgreSQL alike
 	// (S3-compatible storage is for later).
 	blobs, err := blob.NewDir(filepath.Join(cfg.Data, "attachments"))
 	if err != nil {
 		return nil, err
 	}
-	a := app.New(db, app.Config{
+	a := app.New(db.DB, app.Config{
 		BaseURL: cfg.BaseURL, SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax,
-		Logger: log, Wake: worker.Notify, Blobs: blobs,
+		Logger: log, Wake: worker.Notify, Blobs: blobs, Secrets: db.key,
 	})
 	worker.Handle(app.JobMail, a.MailJob(sender))
 	srv, err := web.New(a, web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, Dev: cfg.Dev, Version: Version}, log)

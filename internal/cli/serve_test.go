@@ -248,7 +248,7 @@ func TestServeStartFailureStops(t *testing.T) {
 	cfg := config.Config{Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1", ShutdownGrace: time.Second}
 	var stderr syncBuffer
 	log := slog.New(slog.NewTextHandler(&stderr, nil))
-	inst, err := newInstance(cfg, db, log, mail.NewLogSender(log))
+	inst, err := newInstance(cfg, &openedStore{DB: db}, log, mail.NewLogSender(log))
 	if err != nil {
 		t.Fatal(err)
 	}

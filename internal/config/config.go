@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,9 @@ type Config struct {
 	DatabaseURL string // postgres://... switches to PostgreSQL
 	LogLevel    string
 	LogFormat   string
+	// SecretKeyFile holds the key that seals secrets in the database; ""
+	// means secret.key in Data (see KeyFile).
+	SecretKeyFile string
 
 	Addr           string
 	BaseURL        string
@@ -88,6 +92,7 @@ func (c *Config) StorageFlags(fs *flag.FlagSet, getenv func(string) string) erro
 	b := &binder{fs: fs, getenv: getenv}
 	b.str(&c.Data, "data", "./haven-data", "directory for the SQLite database and files")
 	b.str(&c.DatabaseURL, "database-url", "", "PostgreSQL URL (postgres://...); when set, --data holds only files")
+	b.str(&c.SecretKeyFile, "secret-key-file", "", "file of the key that encrypts secrets in the database; back it up with the database (default DATA/secret.key)")
 	b.str(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	b.str(&c.LogFormat, "log-format", "text", "log format: text or json")
 	return errors.Join(b.errs...)
@@ -109,6 +114,15 @@ func (c *Config) ServerFlags(fs *flag.FlagSet, getenv func(string) string, defau
 	b.duration(&c.ShutdownGrace, "shutdown-grace", 15*time.Second, "time in-flight requests get to finish at shutdown")
 	c.proxies = &proxies
 	return errors.Join(b.errs...)
+}
+
+// KeyFile returns the path of the secret key file: --secret-key-file, or
+// secret.key in --data.
+func (c *Config) KeyFile() string {
+	if c.SecretKeyFile != "" {
+		return c.SecretKeyFile
+	}
+	return filepath.Join(c.Data, "secret.key")
 }
 
 // Validate checks the settings after flags were parsed and fills derived

@@ -40,8 +40,8 @@ func TestEveryFlagNamesItsVariable(t *testing.T) {
 			t.Errorf("--%s: usage %q does not name %s", f.Name, f.Usage, want)
 		}
 	})
-	if n < 14 {
-		t.Errorf("visited %d flags, want at least 14", n)
+	if n < 15 {
+		t.Errorf("visited %d flags, want at least 15", n)
 	}
 }
 
@@ -50,6 +50,7 @@ func TestEveryFlagReadsItsVariable(t *testing.T) {
 	values := map[string]string{
 		"data":            "/srv/haven",
 		"database-url":    "postgres://db/haven",
+		"secret-key-file": "/etc/haven/secret.key",
 		"log-level":       "debug",
 		"log-format":      "json",
 		"addr":            ":9999",
@@ -158,6 +159,14 @@ func TestValidate(t *testing.T) {
 		{name: "idle over max", args: []string{"--session-idle", "48h", "--session-max", "24h"}, wantErr: "--session-idle"},
 		{name: "negative idle", args: []string{"--session-idle", "-1h"}, wantErr: "--session-idle"},
 		{name: "bad proxy", args: []string{"--trusted-proxies", "10.0.0.0/8, proxy.local"}, wantErr: `"proxy.local"`},
+		{
+			name: "secret key file beside the data", args: []string{"--data", "/srv/haven"},
+			check: func(c Config) string { return want(c.KeyFile(), "/srv/haven/secret.key") },
+		},
+		{
+			name: "secret key file elsewhere", args: []string{"--data", "/srv/haven", "--secret-key-file", "/etc/haven/key"},
+			check: func(c Config) string { return want(c.KeyFile(), "/etc/haven/key") },
+		},
 		{
 			name: "base url from port-only addr", args: []string{"--addr", ":8080"},
 			check: func(c Config) string { return want(c.BaseURL, "http://localhost:8080") },

@@ -196,6 +196,52 @@ func (db *DB) SetTOTPSecret(ctx context.Context, userID int64, secret string, no
 	return nil
 }
 
+// SealTOTPSecrets replaces every stored two-factor secret that is not yet
+// sealed (plaintext from before secrets were encrypted) with seal's result,
+// in one transaction, and returns how many it changed. isSealed tells
+// sealed values apart.
+func (db *DB) SealTOTPSecrets(ctx context.Context, isSealed func(secret string) bool, seal func(userID int64, secret string) string) (int, error) {
+	n := 0
+	err := db.Tx(ctx, func(tx *DB) error {
+		rows, err := tx.query(ctx, `SELECT id, totp_secret FROM users WHERE totp_secret <> '' ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		type secret struct {
+			id    int64
+			value string
+		}
+		var plain []secret
+		for rows.Next() {
+			var s secret
+			if err := rows.Scan(&s.id, &s.value); err != nil {
+				rows.Close()
+				return err
+			}
+			if !isSealed(s.value) {
+				plain = append(plain, s)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, s := range plain {
+			// Compare-and-set: only the value just read is replaced.
+			if err := tx.execOne(ctx, `UPDATE users SET totp_secret = $1 WHERE id = $2 AND totp_secret = $3`,
+				seal(s.id, s.value), s.id, s.value); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store.SealTOTPSecrets: %w", err)
+	}
+	return n, nil
+}
+
 // EnableTOTP turns two-factor on for the stored secret.
 func (db *DB) EnableTOTP(ctx context.Context, userID int64, now time.Time) error {
 	err := db.execOne(ctx, `UPDATE users SET totp_enabled_at = $1, updated_at = $1
