@@ -18,6 +18,9 @@ import (
 type DisclosureInput struct {
 	Mode    string
 	Summary string
+	// Title, for a summary, is published instead of the report's title
+	// ("" keeps it).
+	Title string
 	// Message explains a request, or a refusal.
 	Message string
 }
@@ -35,11 +38,17 @@ func disclosureSide(actor haven.Actor, r *haven.Report) string {
 
 // checkPublication validates what the program proposes to publish.
 func checkPublication(in *DisclosureInput) error {
-	in.Summary = strings.TrimSpace(in.Summary)
+	in.Summary, in.Title = strings.TrimSpace(in.Summary), strings.TrimSpace(in.Title)
 	v := &haven.InvalidError{}
+	switch n := utf8.RuneCountInString(in.Title); {
+	case n > maxTitle:
+		v.Add("title", fmt.Sprintf("Use at most %d characters.", maxTitle))
+	case strings.ContainsAny(in.Title, "\r\n\x00"):
+		v.Add("title", "Keep the title on one line.")
+	}
 	switch in.Mode {
 	case haven.DisclosureFull:
-		in.Summary = ""
+		in.Summary, in.Title = "", "" // the full report, with its title
 	case haven.DisclosureSummary:
 		if in.Summary == "" {
 			v.Add("summary", "Write the summary to publish instead of the report.")
@@ -104,7 +113,7 @@ func (a *App) RequestDisclosure(ctx context.Context, actor haven.Actor, publicID
 				return err
 			}
 		} else {
-			in.Mode, in.Summary = "", ""
+			in.Mode, in.Summary, in.Title = "", "", ""
 		}
 		msg := strings.TrimSpace(in.Message)
 		if utf8.RuneCountInString(msg) > maxComment {
@@ -112,7 +121,7 @@ func (a *App) RequestDisclosure(ctx context.Context, actor haven.Actor, publicID
 		}
 		now := a.now()
 		q := haven.DisclosureRequest{ReportID: r.ID, RequestedBy: actor.UserID(), Side: side, Mode: in.Mode,
-			Summary: in.Summary, Message: msg, State: "open", CreatedAt: now}
+			Summary: in.Summary, Title: in.Title, Message: msg, State: "open", CreatedAt: now}
 		if q.ID, err = tx.InsertDisclosureRequest(ctx, q); err != nil {
 			if errors.Is(err, haven.ErrConflict) {
 				return &haven.InvalidError{Msg: "Someone asked to disclose this report already: answer that request."}
@@ -150,12 +159,12 @@ func (a *App) AnswerDisclosure(ctx context.Context, actor haven.Actor, publicID 
 		if q.Side == side {
 			return &haven.InvalidError{Msg: "Your side asked: the other side answers. You may withdraw the request."}
 		}
-		mode, summary := q.Mode, q.Summary
+		mode, summary, title := q.Mode, q.Summary, q.Title
 		if agree && side == "program" {
 			if err := checkPublication(&in); err != nil {
 				return err
 			}
-			mode, summary = in.Mode, in.Summary
+			mode, summary, title = in.Mode, in.Summary, in.Title
 		}
 		msg := strings.TrimSpace(in.Message)
 		if utf8.RuneCountInString(msg) > maxComment {
@@ -166,11 +175,11 @@ func (a *App) AnswerDisclosure(ctx context.Context, actor haven.Actor, publicID 
 		if agree {
 			state, to, summaryText = "agreed", "disclosed", "agreed: the report is now public"
 		}
-		if err := tx.CloseDisclosureRequest(ctx, q.ID, state, actor.UserID(), mode, summary, msg, now); err != nil {
+		if err := tx.CloseDisclosureRequest(ctx, q.ID, state, actor.UserID(), mode, summary, title, msg, now); err != nil {
 			return err
 		}
 		if agree {
-			if err := tx.DiscloseReport(ctx, r.ID, mode, summary, now); err != nil {
+			if err := tx.DiscloseReport(ctx, r.ID, mode, summary, title, now); err != nil {
 				return err
 			}
 			p, err := tx.Program(ctx, r.ProgramID)
@@ -215,7 +224,7 @@ func (a *App) WithdrawDisclosure(ctx context.Context, actor haven.Actor, publicI
 			return &haven.InvalidError{Msg: "The other side asked: agree or decline instead."}
 		}
 		now := a.now()
-		if err := tx.CloseDisclosureRequest(ctx, q.ID, "withdrawn", actor.UserID(), q.Mode, q.Summary, "", now); err != nil {
+		if err := tx.CloseDisclosureRequest(ctx, q.ID, "withdrawn", actor.UserID(), q.Mode, q.Summary, q.Title, "", now); err != nil {
 			return err
 		}
 		if err := tx.InsertReportEvent(ctx, haven.ReportEvent{ReportID: r.ID, ActorID: actor.UserID(), At: now,
@@ -283,9 +292,13 @@ func (a *App) publicReport(ctx context.Context, r *haven.Report, detail bool) (*
 	for _, w := range awards {
 		pr.Awarded, pr.Currency = pr.Awarded+w.Amount, w.Currency
 	}
-	// Summary disclosures publish the summary only.
+	// Summary disclosures publish the summary only, under the public
+	// title when the program gave one.
 	if r.DisclosureMode != haven.DisclosureFull {
 		r.Description, r.Steps, r.Impact = "", "", ""
+		if r.DisclosureTitle != "" {
+			r.Title = r.DisclosureTitle
+		}
 		return pr, nil
 	}
 	if !detail {

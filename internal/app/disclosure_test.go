@@ -454,3 +454,56 @@ func TestDisclosedReportReopened(t *testing.T) {
 		}
 	})
 }
+
+// TestDisclosurePublicTitle checks that a summary disclosure may publish a
+// title of its own, so that a telling title stays private too; a full
+// disclosure publishes the report's own title.
+func TestDisclosurePublicTitle(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		f := newRepFixture(t, e, "acme")
+		r := f.resolved(t, "researcher")
+		in := app.DisclosureInput{Mode: haven.DisclosureSummary, Summary: "A renderer bug, fixed in 4.2.", Title: "Line one\nline two"}
+		_, err := e.App.RequestDisclosure(ctx, f.actors["owner"], r.PublicID, in)
+		wantField(t, "a two-line public title", err, "title")
+		in.Title = "Script injection in a renderer"
+		if _, err := e.App.RequestDisclosure(ctx, f.actors["owner"], r.PublicID, in); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.App.AnswerDisclosure(ctx, f.actors["researcher"], r.PublicID, true, app.DisclosureInput{}); err != nil {
+			t.Fatal(err)
+		}
+		pr, err := e.App.DisclosedReport(ctx, r.PublicID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pr.Title != in.Title {
+			t.Errorf("public title %q, want %q", pr.Title, in.Title)
+		}
+		for _, s := range publicStrings(pr) {
+			if strings.Contains(s, r.Title) {
+				t.Errorf("the public report carries the private title %q in %q", r.Title, s)
+			}
+		}
+		list, _, err := e.App.DisclosedReports(ctx, haven.Actor{}, "acme", 10, 0)
+		if err != nil || len(list) != 1 || list[0].Title != in.Title {
+			t.Errorf("the public list: %v, %+v", err, list)
+		}
+		// The team and the reporter still read the real title.
+		if v, err := e.App.Report(ctx, f.actors["researcher"], r.PublicID); err != nil || v.Title != r.Title {
+			t.Errorf("the reporter's view: %v, title %q", err, v.Title)
+		}
+
+		// A full disclosure ignores a proposed title.
+		r2 := f.resolved(t, "researcher")
+		if _, err := e.App.RequestDisclosure(ctx, f.actors["owner"], r2.PublicID, app.DisclosureInput{Mode: haven.DisclosureFull, Title: "Other"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.App.AnswerDisclosure(ctx, f.actors["researcher"], r2.PublicID, true, app.DisclosureInput{}); err != nil {
+			t.Fatal(err)
+		}
+		if pr, err := e.App.DisclosedReport(ctx, r2.PublicID); err != nil || pr.Title != r2.Title {
+			t.Errorf("full disclosure: %v, title %q, want %q", err, pr.Title, r2.Title)
+		}
+	})
+}

@@ -155,6 +155,9 @@ type Report struct {
 	DisclosedAt       *time.Time
 	DisclosureMode    string
 	DisclosureSummary string // Markdown
+	// DisclosureTitle, when set, is published instead of Title (summary
+	// disclosures only).
+	DisclosureTitle string
 }
 
 // Disclosed reports whether the report is public.
@@ -307,8 +310,10 @@ type DisclosureRequest struct {
 	Side        string // "reporter" or "program"
 	// Mode and Summary are what the program proposes to publish; a
 	// reporter's request leaves them to the program's agreement.
-	Mode      string
-	Summary   string
+	Mode    string
+	Summary string
+	// Title is the public title a summary proposes ("" keeps the report's).
+	Title     string
 	Message   string
 	State     string // "open", "agreed", "declined", "withdrawn"
 	CreatedAt time.Time

@@ -10,7 +10,7 @@ import (
 )
 
 const disclosureColumns = `q.id, q.report_id, q.requested_by, q.side, q.mode, q.summary, q.message, q.state,
-	q.created_at, q.decided_by, q.decided_at, q.reason`
+	q.created_at, q.decided_by, q.decided_at, q.reason, q.title`
 
 func scanDisclosure(sc interface{ Scan(...any) error }) (*haven.DisclosureRequest, error) {
 	var (
@@ -19,7 +19,7 @@ func scanDisclosure(sc interface{ Scan(...any) error }) (*haven.DisclosureReques
 		decided   sql.NullTime
 	)
 	if err := sc.Scan(&q.ID, &q.ReportID, &q.RequestedBy, &q.Side, &q.Mode, &q.Summary, &q.Message, &q.State,
-		&q.CreatedAt, &decidedBy, &decided, &q.Reason); err != nil {
+		&q.CreatedAt, &decidedBy, &decided, &q.Reason, &q.Title); err != nil {
 		return nil, err
 	}
 	q.CreatedAt, q.DecidedBy, q.DecidedAt = q.CreatedAt.UTC(), decidedBy.Int64, timePtr(decided)
@@ -30,8 +30,8 @@ func scanDisclosure(sc interface{ Scan(...any) error }) (*haven.DisclosureReques
 // report with an open request gives haven.ErrConflict.
 func (db *DB) InsertDisclosureRequest(ctx context.Context, q haven.DisclosureRequest) (int64, error) {
 	id, err := db.insertID(ctx, `INSERT INTO disclosure_requests (report_id, requested_by, side, mode, summary, message,
-		state, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) RETURNING id`,
-		q.ReportID, q.RequestedBy, q.Side, q.Mode, q.Summary, q.Message, dbTime(q.CreatedAt))
+		state, created_at, title) VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8) RETURNING id`,
+		q.ReportID, q.RequestedBy, q.Side, q.Mode, q.Summary, q.Message, dbTime(q.CreatedAt), q.Title)
 	if err != nil {
 		return 0, fmt.Errorf("store.InsertDisclosureRequest: %w", err)
 	}
@@ -60,9 +60,9 @@ func (db *DB) DisclosureRequests(ctx context.Context, reportID int64) ([]*haven.
 // CloseDisclosureRequest ends an open request (agreed, declined or
 // withdrawn), with the mode and summary finally agreed; a compare-and-set
 // (haven.ErrConflict when it is no longer open).
-func (db *DB) CloseDisclosureRequest(ctx context.Context, id int64, state string, by int64, mode, summary, reason string, now time.Time) error {
+func (db *DB) CloseDisclosureRequest(ctx context.Context, id int64, state string, by int64, mode, summary, title, reason string, now time.Time) error {
 	err := db.execOne(ctx, `UPDATE disclosure_requests SET state = $1, decided_by = $2, decided_at = $3, mode = $4,
-		summary = $5, reason = $6 WHERE id = $7 AND state = 'open'`, state, by, dbTime(now), mode, summary, reason, id)
+		summary = $5, reason = $6, title = $8 WHERE id = $7 AND state = 'open'`, state, by, dbTime(now), mode, summary, reason, id, title)
 	if isNotFound(err) {
 		return fmt.Errorf("store.CloseDisclosureRequest(%d): %w", id, haven.ErrConflict)
 	}
@@ -71,9 +71,9 @@ func (db *DB) CloseDisclosureRequest(ctx context.Context, id int64, state string
 
 // DiscloseReport publishes a report (once: haven.ErrConflict if it is
 // public already).
-func (db *DB) DiscloseReport(ctx context.Context, id int64, mode, summary string, now time.Time) error {
+func (db *DB) DiscloseReport(ctx context.Context, id int64, mode, summary, title string, now time.Time) error {
 	err := db.execOne(ctx, `UPDATE reports SET disclosed_at = $1, disclosure_mode = $2, disclosure_summary = $3,
-		updated_at = $1 WHERE id = $4 AND disclosed_at IS NULL`, dbTime(now), mode, summary, id)
+		disclosure_title = $5, updated_at = $1 WHERE id = $4 AND disclosed_at IS NULL`, dbTime(now), mode, summary, id, title)
 	if isNotFound(err) {
 		return fmt.Errorf("store.DiscloseReport(%d): %w", id, haven.ErrConflict)
 	}

@@ -13,7 +13,7 @@ import (
 const reportColumns = `r.id, r.public_id, r.program_id, r.asset_id, r.reporter_id, r.title, r.weakness, r.cvss_vector,
 	r.cvss_score, r.severity, r.description, r.steps, r.impact, r.state, r.policy_version, r.duplicate_of,
 	r.out_of_scope_id, r.assignee_id, r.submitted_at, r.updated_at, r.validation_deadline, r.duplicate_known_id,
-	r.disclosed_at, r.disclosure_mode, r.disclosure_summary`
+	r.disclosed_at, r.disclosure_mode, r.disclosure_summary, r.disclosure_title`
 
 func scanReport(sc interface{ Scan(...any) error }) (*haven.Report, error) {
 	var (
@@ -24,7 +24,7 @@ func scanReport(sc interface{ Scan(...any) error }) (*haven.Report, error) {
 	)
 	err := sc.Scan(&r.ID, &r.PublicID, &r.ProgramID, &r.AssetID, &r.ReporterID, &r.Title, &r.Weakness, &r.CVSSVector,
 		&r.CVSSScore, &r.Severity, &r.Description, &r.Steps, &r.Impact, &state, &r.PolicyVersion, &dup, &oos, &assignee,
-		&r.SubmittedAt, &r.UpdatedAt, &deadline, &known, &disclosed, &r.DisclosureMode, &r.DisclosureSummary)
+		&r.SubmittedAt, &r.UpdatedAt, &deadline, &known, &disclosed, &r.DisclosureMode, &r.DisclosureSummary, &r.DisclosureTitle)
 	if err != nil {
 		return nil, err
 	}

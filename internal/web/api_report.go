@@ -133,7 +133,7 @@ func (s *Server) reportJSON(v *app.ReportView) apiReport {
 	out.DisclosureRequests = []apiDisclosureRequest{}
 	for _, q := range v.Disclosures {
 		out.DisclosureRequests = append(out.DisclosureRequests, apiDisclosureRequest{Side: q.Side, State: q.State, Mode: q.Mode,
-			Summary: q.Summary, Message: q.Message, CreatedAt: q.CreatedAt, DecidedAt: q.DecidedAt, Reason: q.Reason})
+			Summary: q.Summary, Title: q.Title, Message: q.Message, CreatedAt: q.CreatedAt, DecidedAt: q.DecidedAt, Reason: q.Reason})
 	}
 	out.DisclosedAt, out.DisclosureMode, out.DisclosureSummary = v.DisclosedAt, v.DisclosureMode, v.DisclosureSummary
 	for _, e := range v.Events {

@@ -60,6 +60,7 @@ type apiDisclosureRequest struct {
 	State     string     `json:"state"`
 	Mode      string     `json:"mode,omitempty"`
 	Summary   string     `json:"summary,omitempty"`
+	Title     string     `json:"title,omitempty"`
 	Message   string     `json:"message,omitempty"`
 	CreatedAt time.Time  `json:"created_at"`
 	DecidedAt *time.Time `json:"decided_at,omitempty"`
@@ -170,6 +171,7 @@ func (s *Server) apiWithdrawRetest(w http.ResponseWriter, r *http.Request) error
 type apiDisclosureInput struct {
 	Mode    string `json:"mode"`
 	Summary string `json:"summary"`
+	Title   string `json:"title"`
 	Message string `json:"message"`
 }
 
@@ -179,7 +181,7 @@ func (s *Server) apiRequestDisclosure(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	if _, err := s.app.RequestDisclosure(r.Context(), actorFrom(r), r.PathValue("id"),
-		app.DisclosureInput{Mode: in.Mode, Summary: in.Summary, Message: in.Message}); err != nil {
+		app.DisclosureInput{Mode: in.Mode, Summary: in.Summary, Title: in.Title, Message: in.Message}); err != nil {
 		return err
 	}
 	return s.apiReportStatus(w, r, http.StatusCreated)
@@ -202,7 +204,7 @@ func (s *Server) apiAnswerDisclosure(w http.ResponseWriter, r *http.Request) err
 		return haven.Invalid("agree", "Say true to agree to the disclosure, false to decline.")
 	}
 	if err := s.app.AnswerDisclosure(r.Context(), actorFrom(r), r.PathValue("id"), *in.Agree,
-		app.DisclosureInput{Mode: in.Mode, Summary: in.Summary, Message: in.Message}); err != nil {
+		app.DisclosureInput{Mode: in.Mode, Summary: in.Summary, Title: in.Title, Message: in.Message}); err != nil {
 		return err
 	}
 	return s.apiReport(w, r)

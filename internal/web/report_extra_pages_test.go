@@ -307,7 +307,7 @@ func TestReportDisclosurePages(t *testing.T) {
 	own := p.OwnerC.Get(path)
 	ppContains(t, "owner's page", own.Body, "The researcher asks to disclose this report.")
 	ppContains(t, "owner's page", ppSection(own.Body, "disclosure"), `id="disclosure-answer-form"`, "Could we publish it?",
-		`name="mode" value="full"`, `name="mode" value="summary"`, `name="decision" value="agree"`, `name="decision" value="decline"`)
+		`name="mode" value="full"`, `name="mode" value="summary"`, `name="public_title"`, `name="decision" value="agree"`, `name="decision" value="decline"`)
 	rxUniqueIDs(t, "owner's page", own.Body)
 	ppInvalid(t, p.OwnerC, "agree without a mode", path+"/disclosure/answer", url.Values{"form": {"disclosure-answer"}, "decision": {"agree"}},
 		`id="mode-error"`, "Choose to publish the full report or a redacted summary.")

@@ -88,12 +88,13 @@ func (s *Server) withdrawRetest(w http.ResponseWriter, r *http.Request) error {
 }
 
 func disclosureInput(r *http.Request) app.DisclosureInput {
-	return app.DisclosureInput{Mode: r.PostFormValue("mode"), Summary: r.PostFormValue("summary"), Message: r.PostFormValue("message")}
+	return app.DisclosureInput{Mode: r.PostFormValue("mode"), Summary: r.PostFormValue("summary"), Title: r.PostFormValue("public_title"),
+		Message: r.PostFormValue("message")}
 }
 
 func (s *Server) requestDisclosure(w http.ResponseWriter, r *http.Request) error {
 	_, err := s.app.RequestDisclosure(r.Context(), actorFrom(r), r.PathValue("id"), disclosureInput(r))
-	return s.afterReportAction(w, r, err, "disclosure-asked", "#disclosure", "mode", "summary", "message")
+	return s.afterReportAction(w, r, err, "disclosure-asked", "#disclosure", "mode", "summary", "public_title", "message")
 }
 
 func (s *Server) answerDisclosure(w http.ResponseWriter, r *http.Request) error {
@@ -104,7 +105,7 @@ func (s *Server) answerDisclosure(w http.ResponseWriter, r *http.Request) error 
 	default:
 		err = haven.Invalid("decision", "Agree or decline.")
 	}
-	return s.afterReportAction(w, r, err, "disclosure-done", "#disclosure", "mode", "summary", "message")
+	return s.afterReportAction(w, r, err, "disclosure-done", "#disclosure", "mode", "summary", "public_title", "message")
 }
 
 func (s *Server) withdrawDisclosure(w http.ResponseWriter, r *http.Request) error {
