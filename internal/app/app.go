@@ -29,6 +29,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Passwords hashes and checks passwords; tests may pass cheap params.
 	Passwords PasswordHasher
+	// TeamTwoFactor requires two-factor authentication of every program
+	// member and instance admin: until they set it up, they may use
+	// nothing but its set-up (ASVS 6.3.3).
+	TeamTwoFactor bool
 	// Blobs keeps attachments' bytes; nil refuses attachments.
 	Blobs blob.Store
 	// Wake, when set, is called after a transaction enqueued a job, so a

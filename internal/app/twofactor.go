@@ -153,12 +153,24 @@ func (a *App) ConfirmTOTP(ctx context.Context, actor haven.Actor, code string) (
 	return codes, nil
 }
 
+// NeedsTwoFactor reports whether the instance requires two-factor
+// authentication of the actor (a program member or an instance admin, with
+// TeamTwoFactor on) and the actor has not set it up: such an account may
+// use nothing but the set-up until it does.
+func (a *App) NeedsTwoFactor(actor haven.Actor) bool {
+	return a.cfg.TeamTwoFactor && actor.SignedIn() && !actor.User.TOTPEnabled &&
+		(len(actor.Memberships) > 0 || actor.User.Admin)
+}
+
 // DisableTOTP turns two-factor off; it needs the password and a current
 // code (or a recovery code).
 func (a *App) DisableTOTP(ctx context.Context, actor haven.Actor, currentPassword, code string) error {
 	u, err := requireUser(actor)
 	if err != nil {
 		return err
+	}
+	if a.cfg.TeamTwoFactor && (len(actor.Memberships) > 0 || u.Admin) {
+		return &haven.InvalidError{Msg: "This instance requires two-factor authentication of program team members and admins: keep it on, or set up a new authenticator instead."}
 	}
 	if err := a.reauthenticate(ctx, actor, "current_password", currentPassword); err != nil {
 		return err

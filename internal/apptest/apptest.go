@@ -75,6 +75,9 @@ type Options struct {
 	// TrustedProxies makes the server believe X-Forwarded-For from these
 	// addresses (127.0.0.0/8 lets a test pose as many clients).
 	TrustedProxies []netip.Prefix
+	// TeamTwoFactor requires two-factor authentication of program members
+	// and admins (app.Config.TeamTwoFactor).
+	TeamTwoFactor bool
 }
 
 // CheapHasher makes password hashing fast in tests; production uses
@@ -116,7 +119,7 @@ func NewWith(t testing.TB, o Options) *Env {
 		t.Fatal(err)
 	}
 	e.Key = key
-	e.App = app.New(db, app.Config{BaseURL: base, Now: clock.Now, Logger: log, Passwords: CheapHasher, Blobs: blobs, Secrets: key})
+	e.App = app.New(db, app.Config{BaseURL: base, Now: clock.Now, Logger: log, Passwords: CheapHasher, Blobs: blobs, Secrets: key, TeamTwoFactor: o.TeamTwoFactor})
 	e.Worker.Handle(app.JobMail, e.App.MailJob(fake))
 	w, err := web.New(e.App, web.Config{BaseURL: base, TrustedProxies: o.TrustedProxies}, log)
 	if err != nil {

@@ -83,7 +83,7 @@ func newInstance(cfg config.Config, db *openedStore, log *slog.Logger, sender ma
 	}
 	a := app.New(db.DB, app.Config{
 		BaseURL: cfg.BaseURL, SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax,
-		Logger: log, Wake: worker.Notify, Blobs: blobs, Secrets: db.key,
+		Logger: log, Wake: worker.Notify, Blobs: blobs, TeamTwoFactor: cfg.TeamTwoFactor, Secrets: db.key,
 	})
 	worker.Handle(app.JobMail, a.MailJob(sender))
 	srv, err := web.New(a, web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, Dev: cfg.Dev, Version: Version}, log)

@@ -26,12 +26,15 @@ type Config struct {
 	// means secret.key in Data (see KeyFile).
 	SecretKeyFile string
 
-	Addr           string
-	BaseURL        string
-	SMTPURL        string
-	MailFrom       string
-	Migrate        bool
-	Dev            bool
+	Addr     string
+	BaseURL  string
+	SMTPURL  string
+	MailFrom string
+	Migrate  bool
+	Dev      bool
+	// TeamTwoFactor requires two-factor authentication of program members
+	// and instance admins before they use Haven.
+	TeamTwoFactor  bool
 	TrustedProxies []netip.Prefix
 	SessionIdle    time.Duration
 	SessionMax     time.Duration
@@ -107,6 +110,7 @@ func (c *Config) ServerFlags(fs *flag.FlagSet, getenv func(string) string, defau
 	b.str(&c.MailFrom, "mail-from", "Haven <haven@localhost>", "sender address of Haven's e-mail")
 	b.boolean(&c.Migrate, "migrate", false, "apply pending database migrations at start")
 	b.boolean(&c.Dev, "dev", false, "development mode")
+	b.boolean(&c.TeamTwoFactor, "team-two-factor", false, "require two-factor authentication of program members and instance admins")
 	var proxies string
 	b.str(&proxies, "trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted")
 	b.duration(&c.SessionIdle, "session-idle", 12*time.Hour, "end sessions unused for this long")

@@ -59,6 +59,7 @@ func TestEveryFlagReadsItsVariable(t *testing.T) {
 		"mail-from":       "Sec <sec@example.org>",
 		"migrate":         "true",
 		"dev":             "true",
+		"team-two-factor": "true",
 		"trusted-proxies": "10.0.0.0/8",
 		"session-idle":    "1h0m0s",
 		"session-max":     "48h0m0s",

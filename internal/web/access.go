@@ -18,6 +18,28 @@ type access struct {
 	level level
 	// maxBody caps the request body; 0 is maxBodyBytes.
 	maxBody int64
+	// setup: an account that must still set up two-factor authentication
+	// may use the route (the set-up itself, logging out).
+	setup bool
+}
+
+// twoFactorSetup is a's level for a route that an account required to set
+// up two-factor authentication may use before it has.
+func (a access) twoFactorSetup() access {
+	a.setup = true
+	return a
+}
+
+// errTwoFactorRequired refuses a request of an account that must set up
+// two-factor authentication first (403; pages redirect to the set-up).
+var errTwoFactorRequired = twoFactorError{}
+
+type twoFactorError struct{}
+
+func (twoFactorError) Error() string     { return "two-factor authentication required" }
+func (twoFactorError) Is(err error) bool { return err == haven.ErrForbidden }
+func (twoFactorError) publicMessage() string {
+	return "This instance requires two-factor authentication of program team members and admins: set it up under Settings → Two-factor authentication, then go on."
 }
 
 // uploads is a's level for a route that takes attachments: its body may
@@ -38,13 +60,13 @@ const (
 
 // The access levels a route can be registered with.
 var (
-	public        = access{"public", false, levelPublic, 0}
-	mfaPending    = access{"mfa-pending", false, levelMFAPending, 0}
-	signedIn      = access{"signed-in", false, levelSignedIn, 0}
-	instanceAdmin = access{"instance-admin", false, levelAdmin, 0}
-	apiPublic     = access{"api-public", true, levelPublic, 0}
-	apiSignedIn   = access{"api-signed-in", true, levelSignedIn, 0}
-	apiAdmin      = access{"api-instance-admin", true, levelAdmin, 0}
+	public        = access{"public", false, levelPublic, 0, false}
+	mfaPending    = access{"mfa-pending", false, levelMFAPending, 0, false}
+	signedIn      = access{"signed-in", false, levelSignedIn, 0, false}
+	instanceAdmin = access{"instance-admin", false, levelAdmin, 0, false}
+	apiPublic     = access{"api-public", true, levelPublic, 0, false}
+	apiSignedIn   = access{"api-signed-in", true, levelSignedIn, 0, false}
+	apiAdmin      = access{"api-instance-admin", true, levelAdmin, 0, false}
 )
 
 // route is one line of the route table, kept for tests that walk it.
@@ -83,6 +105,10 @@ func (s *Server) wrap(a access, h handlerFunc) http.Handler {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		r, err := s.authenticate(w, r, a)
+		if errors.Is(err, errTwoFactorRequired) && !a.api {
+			s.redirect(w, r, "/settings/two-factor", "two-factor-required")
+			return
+		}
 		if err == nil {
 			err = h(w, r)
 		}
@@ -133,6 +159,15 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, a access) 
 		}
 		if err != nil {
 			return r, err
+		}
+	}
+	if s.app.NeedsTwoFactor(actor) && !a.setup {
+		if a.api && a.level == levelPublic {
+			// Public API answers, as to a visitor: the rights wait.
+			actor = haven.Actor{IP: ip, UserAgent: ua}
+		} else {
+			// Every page leads to the set-up; other API calls are 403.
+			return r, errTwoFactorRequired
 		}
 	}
 	ctx := context.WithValue(r.Context(), keyActor, actor)

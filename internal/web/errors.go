@@ -76,6 +76,10 @@ func publicMessage(err error, status int) string {
 	case http.StatusUnauthorized:
 		return "Log in to continue."
 	case http.StatusForbidden:
+		var tf twoFactorError
+		if errors.As(err, &tf) {
+			return tf.publicMessage()
+		}
 		if errors.Is(err, errCrossOrigin) {
 			return "This request came from another site and was refused."
 		}

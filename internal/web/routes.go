@@ -4,9 +4,9 @@ package web
 // the route; handle refuses a route without one.
 func (s *Server) registerRoutes() {
 	// Operations and assets.
-	s.handle("GET /healthz", public, s.healthz)
-	s.handle("GET /readyz", public, s.readyz)
-	s.handle("GET /static/{hash}/{name}", public, s.serveStatic)
+	s.handle("GET /healthz", public.twoFactorSetup(), s.healthz)
+	s.handle("GET /readyz", public.twoFactorSetup(), s.readyz)
+	s.handle("GET /static/{hash}/{name}", public.twoFactorSetup(), s.serveStatic)
 
 	// Pages anyone may open.
 	s.handle("GET /{$}", public, s.showHome)
@@ -46,16 +46,16 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /login/two-factor/cancel", mfaPending, s.cancelTwoFactorLogIn)
 
 	// Signed-in accounts.
-	s.handle("POST /logout", signedIn, s.logOut)
+	s.handle("POST /logout", signedIn.twoFactorSetup(), s.logOut)
 	s.handle("GET /settings", signedIn, s.showProfile)
 	s.handle("POST /settings", signedIn, s.updateProfile)
 	s.handle("GET /settings/password", signedIn, s.showPassword)
 	s.handle("POST /settings/password", signedIn, s.changePassword)
 	s.handle("GET /settings/email", signedIn, s.showEmail)
 	s.handle("POST /settings/email", signedIn, s.changeEmail)
-	s.handle("GET /settings/two-factor", signedIn, s.showTwoFactor)
-	s.handle("POST /settings/two-factor/begin", signedIn, s.beginTwoFactor)
-	s.handle("POST /settings/two-factor/confirm", signedIn, s.confirmTwoFactor)
+	s.handle("GET /settings/two-factor", signedIn.twoFactorSetup(), s.showTwoFactor)
+	s.handle("POST /settings/two-factor/begin", signedIn.twoFactorSetup(), s.beginTwoFactor)
+	s.handle("POST /settings/two-factor/confirm", signedIn.twoFactorSetup(), s.confirmTwoFactor)
 	s.handle("POST /settings/two-factor/disable", signedIn, s.disableTwoFactor)
 	s.handle("POST /settings/two-factor/recovery-codes", signedIn, s.regenerateRecoveryCodes)
 	s.handle("GET /settings/sessions", signedIn, s.showSessions)
