@@ -292,3 +292,50 @@ func (a *App) RemoveAttachment(ctx context.Context, actor haven.Actor, publicID 
 	}
 	return reportID, nil
 }
+
+// blobGrace is how old a blob without a record must be before the sweep
+// removes it: an upload stores its bytes just before the transaction that
+// records them, and must not lose them to a sweep in between.
+const blobGrace = time.Hour
+
+// SweepBlobs removes the bytes that no attachment refers to (a crash
+// between storing a file and recording it, or a failed removal) and the
+// temporary files of uploads a crash interrupted. It runs as a periodic
+// chore and returns how many blobs and temporary files it removed.
+func (a *App) SweepBlobs(ctx context.Context) (int, error) {
+	if a.cfg.Blobs == nil {
+		return 0, nil
+	}
+	cutoff := a.now().Add(-blobGrace)
+	var orphans []string
+	err := a.cfg.Blobs.List(ctx, func(key string, stored time.Time) error {
+		if !stored.Before(cutoff) {
+			return nil
+		}
+		ok, err := a.db.AttachmentKeyExists(ctx, key)
+		if err == nil && !ok {
+			orphans = append(orphans, key)
+		}
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, key := range orphans {
+		if err := a.cfg.Blobs.Delete(ctx, key); err != nil {
+			return n, err
+		}
+		n++
+	}
+	if t, ok := a.cfg.Blobs.(interface {
+		SweepTemp(context.Context, time.Time) (int, error)
+	}); ok {
+		m, err := t.SweepTemp(ctx, a.now().Add(-24*time.Hour))
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}

@@ -16,6 +16,7 @@ import (
 	"image/png"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -487,6 +488,66 @@ func TestRemoveAttachment(t *testing.T) {
 		}
 		if _, err := e.App.RemoveAttachment(ctx, f.actors["researcher"], mine[0].PublicID); !errors.Is(err, haven.ErrNotFound) {
 			t.Errorf("removing it again: %v, want not found", err)
+		}
+	})
+}
+
+// TestSweepBlobs checks the chore that removes bytes no attachment refers
+// to: old orphans and stale temporary files go; recorded files, and
+// orphans young enough to be an upload whose record is being written, stay.
+func TestSweepBlobs(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		f := newRepFixture(t, e, "acme")
+		r := f.submit(t, "researcher")
+		atts, err := e.App.Attach(ctx, f.actors["researcher"], r.PublicID, []app.Upload{{Filename: "poc.txt", Body: strings.NewReader("poc\n")}}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, key := range []string{"orphan-old", "orphan-new"} {
+			if _, _, err := e.Blobs.Put(ctx, key, strings.NewReader(key), 100); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now := e.Clock.Now()
+		touch := func(path string, at time.Time) {
+			t.Helper()
+			if err := os.Chtimes(path, at, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		blobPath := func(key string) string { return filepath.Join(e.Blobs.Path(), key[:2], key) }
+		touch(blobPath(atts[0].PublicID), now.Add(-2*time.Hour))
+		touch(blobPath("orphan-old"), now.Add(-2*time.Hour))
+		touch(blobPath("orphan-new"), now.Add(-time.Minute))
+		for name, age := range map[string]time.Duration{".tmp-stale": 48 * time.Hour, ".tmp-fresh": time.Minute} {
+			p := filepath.Join(e.Blobs.Path(), "or", name)
+			if err := os.WriteFile(p, []byte("half an upload"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			touch(p, now.Add(-age))
+		}
+
+		n, err := e.App.SweepBlobs(ctx)
+		if err != nil || n != 2 {
+			t.Fatalf("SweepBlobs = %d, %v; want 2 (the old orphan and the stale temporary file)", n, err)
+		}
+		if _, err := readAttachment(e, f.actors["researcher"], atts[0].PublicID); err != nil {
+			t.Errorf("a recorded file was swept: %v", err)
+		}
+		for key, want := range map[string]bool{"orphan-old": false, "orphan-new": true} {
+			b, err := e.Blobs.Open(ctx, key)
+			if err == nil {
+				b.Close()
+			}
+			if (err == nil) != want {
+				t.Errorf("%s present after the sweep: %t, want %t", key, err == nil, want)
+			}
+		}
+		for name, want := range map[string]bool{".tmp-stale": false, ".tmp-fresh": true} {
+			if _, err := os.Stat(filepath.Join(e.Blobs.Path(), "or", name)); (err == nil) != want {
+				t.Errorf("%s present after the sweep: %t, want %t", name, err == nil, want)
+			}
 		}
 	})
 }

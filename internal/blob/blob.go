@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 )
 
 // Store keeps immutable blobs under keys that Haven generates.
@@ -21,6 +22,9 @@ type Store interface {
 	Open(ctx context.Context, key string) (io.ReadCloser, error)
 	// Delete removes a blob; deleting a missing one is not an error.
 	Delete(ctx context.Context, key string) error
+	// List calls fn with every stored key and when it was stored, in no
+	// particular order, until fn returns an error (which List returns).
+	List(ctx context.Context, fn func(key string, stored time.Time) error) error
 }
 
 // Errors returned by a Store, wrapped with context; test with errors.Is.

@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"strings"
+	"time"
 )
 
 // Dir is a Store in a directory on local disk. A blob is a file (mode 0600)
@@ -235,3 +237,76 @@ func (d *Dir) Delete(ctx context.Context, key string) (err error) {
 	}
 	return d.syncDir(sub)
 }
+
+// List implements Store.List: the keys in the fan-out directories, with
+// their files' modification times. Temporary files of Puts in progress
+// (names starting with '.') are not keys and are skipped.
+func (d *Dir) List(ctx context.Context, fn func(key string, stored time.Time) error) error {
+	return d.walk(ctx, func(sub string, e fs.DirEntry) error {
+		if strings.HasPrefix(e.Name(), ".") || checkKey(e.Name()) != nil {
+			return nil
+		}
+		info, err := e.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // deleted meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		return fn(e.Name(), info.ModTime())
+	})
+}
+
+// SweepTemp removes temporary files that Puts left behind (a crash in the
+// middle of an upload) and that are older than before; it returns how many
+// it removed. A Put in progress is younger than any sensible cutoff.
+func (d *Dir) SweepTemp(ctx context.Context, before time.Time) (int, error) {
+	n := 0
+	err := d.walk(ctx, func(sub string, e fs.DirEntry) error {
+		if !strings.HasPrefix(e.Name(), ".tmp-") {
+			return nil
+		}
+		info, err := e.Info()
+		if err != nil || !info.ModTime().Before(before) {
+			return nil
+		}
+		if err := d.root.Remove(sub + "/" + e.Name()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		n++
+		return nil
+	})
+	return n, err
+}
+
+// walk calls fn for every file in the fan-out directories.
+func (d *Dir) walk(ctx context.Context, fn func(sub string, e fs.DirEntry) error) error {
+	top, err := fs.ReadDir(d.root.FS(), ".")
+	if err != nil {
+		return fmt.Errorf("blob.Dir: %w", err)
+	}
+	for _, s := range top {
+		if !s.IsDir() {
+			continue
+		}
+		entries, err := fs.ReadDir(d.root.FS(), s.Name())
+		if err != nil {
+			return fmt.Errorf("blob.Dir: %w", err)
+		}
+		for _, e := range entries {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if e.IsDir() {
+				continue
+			}
+			if err := fn(s.Name(), e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Path returns the directory the Dir stores blobs in.
+func (d *Dir) Path() string { return d.root.Name() }

@@ -126,7 +126,8 @@ func (in *instance) run(ctx context.Context, e env, started func(context.Context
 }
 
 // chores runs periodic housekeeping until ctx ends: expired sessions go,
-// needs_info reports without an answer close, unanswered retests expire. Every replica runs them;
+// needs_info reports without an answer close, unanswered retests expire,
+// attachment bytes no record refers to go. Every replica runs them;
 // each step is idempotent (compare-and-set), so that is safe.
 func (in *instance) chores(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
@@ -141,6 +142,11 @@ func (in *instance) chores(ctx context.Context) {
 			in.log.Warn("close unanswered reports", "err", err)
 		} else if n > 0 {
 			in.log.Info("closed unanswered needs_info reports", "count", n)
+		}
+		if n, err := in.app.SweepBlobs(ctx); err != nil && ctx.Err() == nil {
+			in.log.Warn("sweep attachment bytes", "err", err)
+		} else if n > 0 {
+			in.log.Info("removed attachment bytes no record refers to", "count", n)
 		}
 		if n, err := in.app.ExpireRetests(ctx); err != nil && ctx.Err() == nil {
 			in.log.Warn("expire retests", "err", err)

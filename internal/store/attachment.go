@@ -80,3 +80,11 @@ func (db *DB) AttachmentStats(ctx context.Context, reportID int64) (count int, b
 func (db *DB) DeleteAttachment(ctx context.Context, id int64) error {
 	return db.execOne(ctx, `DELETE FROM attachments WHERE id = $1`, id)
 }
+
+// AttachmentKeyExists reports whether an attachment record holds the key
+// (its public id), for sweeping blobs no record refers to.
+func (db *DB) AttachmentKeyExists(ctx context.Context, publicID string) (bool, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT count(*) FROM attachments WHERE public_id = $1`, publicID).Scan(&n)
+	return n > 0, db.scanErr(err)
+}
