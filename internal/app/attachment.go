@@ -156,13 +156,11 @@ func (a *App) Attach(ctx context.Context, actor haven.Actor, publicID string, fi
 		if err := mayAttach(actor, r, internal); err != nil {
 			return err
 		}
+		// saveAttachments touches the report.
 		if out, err = a.saveAttachments(ctx, tx, r, actor.UserID(), stored, 0, 0, internal); err != nil {
 			return err
 		}
 		now := a.now()
-		if err := tx.TouchReport(ctx, r.ID, now); err != nil {
-			return err
-		}
 		word := "file"
 		if len(out) > 1 {
 			word = "files"

@@ -40,11 +40,8 @@ func disclosureSide(actor haven.Actor, r *haven.Report) string {
 func checkPublication(in *DisclosureInput) error {
 	in.Summary, in.Title = strings.TrimSpace(in.Summary), strings.TrimSpace(in.Title)
 	v := &haven.InvalidError{}
-	switch n := utf8.RuneCountInString(in.Title); {
-	case n > maxTitle:
-		v.Add("title", fmt.Sprintf("Use at most %d characters.", maxTitle))
-	case strings.ContainsAny(in.Title, "\r\n\x00"):
-		v.Add("title", "Keep the title on one line.")
+	if msg := titleProblem(in.Title); msg != "" {
+		v.Add("title", msg)
 	}
 	switch in.Mode {
 	case haven.DisclosureFull:
@@ -266,18 +263,21 @@ func (a *App) DisclosedReport(ctx context.Context, publicID string) (*PublicRepo
 	if err != nil {
 		return nil, err
 	}
-	return a.publicReport(ctx, r, true)
-}
-
-func (a *App) publicReport(ctx context.Context, r *haven.Report, detail bool) (*PublicReport, error) {
-	pr := &PublicReport{Report: r, Names: map[int64]string{}}
-	var err error
-	if pr.Program, err = a.db.Program(ctx, r.ProgramID); err != nil {
+	p, err := a.db.Program(ctx, r.ProgramID)
+	if err != nil {
 		return nil, err
 	}
-	if !pr.Program.Status.Public() {
+	if !p.Status.Public() {
 		return nil, haven.ErrNotFound
 	}
+	return a.publicReport(ctx, r, p, true)
+}
+
+// publicReport builds the public view of r, a disclosed report of the
+// public program p.
+func (a *App) publicReport(ctx context.Context, r *haven.Report, p *haven.Program, detail bool) (*PublicReport, error) {
+	pr := &PublicReport{Report: r, Program: p, Names: map[int64]string{}}
+	var err error
 	if pr.Asset, err = a.db.AssetForReport(ctx, r.AssetID); err != nil {
 		return nil, err
 	}
@@ -339,7 +339,7 @@ func (a *App) DisclosedReports(ctx context.Context, actor haven.Actor, slug stri
 	}
 	out := make([]*PublicReport, 0, len(rs))
 	for _, r := range rs {
-		pr, err := a.publicReport(ctx, r, false)
+		pr, err := a.publicReport(ctx, r, p, false)
 		if err != nil {
 			return nil, 0, err
 		}

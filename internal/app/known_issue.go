@@ -37,13 +37,10 @@ type KnownIssueInput struct {
 func (in *KnownIssueInput) check() error {
 	in.Title, in.Description = strings.TrimSpace(in.Title), strings.TrimSpace(in.Description)
 	v := &haven.InvalidError{}
-	switch n := utf8.RuneCountInString(in.Title); {
-	case n == 0:
+	if in.Title == "" {
 		v.Add("title", "Name the known issue.")
-	case n > maxTitle:
-		v.Add("title", fmt.Sprintf("Use at most %d characters.", maxTitle))
-	case strings.ContainsAny(in.Title, "\r\n\x00"):
-		v.Add("title", "Keep the title on one line.")
+	} else if msg := titleProblem(in.Title); msg != "" {
+		v.Add("title", msg)
 	}
 	if utf8.RuneCountInString(in.Description) > maxReportText {
 		v.Add("description", fmt.Sprintf("Use at most %d characters.", maxReportText))

@@ -41,6 +41,18 @@ type SubmitInput struct {
 
 func reportTarget(r *haven.Report) string { return "report:" + r.PublicID }
 
+// titleProblem says what is wrong with a title (of a report, a known
+// issue, a disclosure), or "".
+func titleProblem(title string) string {
+	switch {
+	case utf8.RuneCountInString(title) > maxTitle:
+		return fmt.Sprintf("Use at most %d characters.", maxTitle)
+	case strings.ContainsAny(title, "\r\n\x00"):
+		return "Keep the title on one line."
+	}
+	return ""
+}
+
 func newPublicID() string { return lowerBase32.EncodeToString(randomBytes(10)) }
 
 // score parses a vector and names the program's severity for it.
@@ -92,13 +104,10 @@ func (a *App) SubmitReport(ctx context.Context, actor haven.Actor, slug string, 
 	}
 	v := &haven.InvalidError{}
 	in.Title = strings.TrimSpace(in.Title)
-	switch n := utf8.RuneCountInString(in.Title); {
-	case n == 0:
+	if in.Title == "" {
 		v.Add("title", "Give the report a title that names the vulnerability.")
-	case n > maxTitle:
-		v.Add("title", fmt.Sprintf("Use at most %d characters.", maxTitle))
-	case strings.ContainsAny(in.Title, "\r\n\x00"):
-		v.Add("title", "Keep the title on one line.")
+	} else if msg := titleProblem(in.Title); msg != "" {
+		v.Add("title", msg)
 	}
 	asset, err := a.db.Asset(ctx, p.ID, in.AssetID)
 	switch {
@@ -226,15 +235,7 @@ func (v *ReportView) CanRemove(at *haven.Attachment) bool {
 
 // DisclosureSide is the side of a report the actor speaks for in a
 // disclosure: "reporter", "program" or "" (neither).
-func (v *ReportView) DisclosureSide() string {
-	switch {
-	case v.IsReporter:
-		return "reporter"
-	case v.CanDisclose:
-		return "program"
-	}
-	return ""
-}
+func (v *ReportView) DisclosureSide() string { return disclosureSide(v.actor, v.Report) }
 
 // ReportRef names a report, or a known issue, without its content.
 type ReportRef struct {

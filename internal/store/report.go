@@ -47,7 +47,14 @@ func nullID(id int64) any {
 // visibleReports is the one predicate that decides which reports an
 // account may see: its own, and every report of the programs it is a
 // member of. $1 is the account id (0 for visitors: nothing).
-const visibleReports = `(r.reporter_id = $1 OR r.program_id IN (SELECT program_id FROM memberships WHERE user_id = $1))`
+const visibleReports = `(` + visibleOwn + ` OR ` + visibleMember + `)`
+
+// The two arms of visibleReports: the viewer's own reports, and the
+// reports of the programs the viewer is a member of.
+const (
+	visibleOwn    = `r.reporter_id = $1`
+	visibleMember = `r.program_id IN (SELECT program_id FROM memberships WHERE user_id = $1)`
+)
 
 // InsertReport stores a new report and returns it with its id.
 func (db *DB) InsertReport(ctx context.Context, r haven.Report) (*haven.Report, error) {
@@ -157,17 +164,12 @@ func (db *DB) Reports(ctx context.Context, viewerID int64, f ReportFilter) ([]*h
 		add("r.validation_deadline < ?", dbTime(*f.DueBefore))
 		filter += " AND r.state IN ('new', 'triaged', 'needs_info')"
 	}
-	// The two arms of visibleReports.
-	const (
-		own    = `r.reporter_id = $1`
-		member = `r.program_id IN (SELECT program_id FROM memberships WHERE user_id = $1)`
-	)
 	// The total is |own| + |member| - |own and member|: three counts that
 	// indexes serve, often from the index alone.
 	var total int
-	err := db.queryRow(ctx, `SELECT (SELECT count(*) FROM reports r WHERE `+own+filter+`)
-		+ (SELECT count(*) FROM reports r WHERE `+member+filter+`)
-		- (SELECT count(*) FROM reports r WHERE `+own+` AND `+member+filter+`)`, args...).Scan(&total)
+	err := db.queryRow(ctx, `SELECT (SELECT count(*) FROM reports r WHERE `+visibleOwn+filter+`)
+		+ (SELECT count(*) FROM reports r WHERE `+visibleMember+filter+`)
+		- (SELECT count(*) FROM reports r WHERE `+visibleOwn+` AND `+visibleMember+filter+`)`, args...).Scan(&total)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store.Reports: %w", db.scanErr(err))
 	}
@@ -192,9 +194,9 @@ func (db *DB) Reports(ctx context.Context, viewerID int64, f ReportFilter) ([]*h
 		materialized = " MATERIALIZED"
 	}
 	rows, err := db.query(ctx, `WITH visible AS`+materialized+` (
-		SELECT `+keys+` FROM reports r WHERE `+own+filter+`
+		SELECT `+keys+` FROM reports r WHERE `+visibleOwn+filter+`
 		UNION ALL
-		SELECT `+keys+` FROM reports r WHERE `+member+` AND r.reporter_id <> $1`+filter+`)
+		SELECT `+keys+` FROM reports r WHERE `+visibleMember+` AND r.reporter_id <> $1`+filter+`)
 		SELECT `+reportColumns+` FROM reports r JOIN (
 		  SELECT v.id, v.submitted_at, v.open_due, v.due FROM visible v
 		  ORDER BY v.open_due, v.due, v.submitted_at DESC, v.id DESC

@@ -95,31 +95,23 @@ type reportFiles struct {
 
 // Report lists the files attached to the report itself.
 func (f reportFiles) Report() []*haven.Attachment {
-	var out []*haven.Attachment
-	for _, a := range f.all {
-		if a.CommentID == 0 && a.RetestID == 0 {
-			out = append(out, a)
-		}
-	}
-	return out
+	return f.where(func(a *haven.Attachment) bool { return a.CommentID == 0 && a.RetestID == 0 })
 }
 
 // OfComment lists the files of a comment.
 func (f reportFiles) OfComment(id int64) []*haven.Attachment {
-	var out []*haven.Attachment
-	for _, a := range f.all {
-		if a.CommentID == id {
-			out = append(out, a)
-		}
-	}
-	return out
+	return f.where(func(a *haven.Attachment) bool { return a.CommentID == id })
 }
 
 // OfRetest lists the files of a retest answer.
 func (f reportFiles) OfRetest(id int64) []*haven.Attachment {
+	return f.where(func(a *haven.Attachment) bool { return a.RetestID == id })
+}
+
+func (f reportFiles) where(keep func(*haven.Attachment) bool) []*haven.Attachment {
 	var out []*haven.Attachment
 	for _, a := range f.all {
-		if a.RetestID == id {
+		if keep(a) {
 			out = append(out, a)
 		}
 	}
